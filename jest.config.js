@@ -1,0 +1,15 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false }] },
+  moduleNameMapper: {
+    '^passport-bitbucket-oauth$': '<rootDir>/lib/index.ts',
+    '^passport-bitbucket-oauth/testing$': '<rootDir>/lib/testing/index.ts',
+  },
+  collectCoverageFrom: ['lib/**/*.ts'],
+  coverageThreshold: { global: { statements: 95, branches: 95 } },
+  coverageReporters: ['text-summary', 'text'],
+  testTimeout: 20000,
+};

@@ -1,0 +1,194 @@
+import { BitbucketAPIError, excerpt } from './errors';
+import { describeEndpoint, httpRequest, TransportError, type HttpLimits, type HttpResponse } from './http';
+import { invalidResponse, isObject, optionalString, optionalStringArray, parseJSON } from './narrow';
+import { parseCloudProfile, parseDataCenterProfile, parseEmailsPage } from './profile';
+import type { BitbucketEmail, BitbucketEmailsError, BitbucketProfile } from './profile-types';
+
+/** Signs one GET: `Bearer …` for OAuth 2.0, an `OAuth …` header for OAuth 1.0a. */
+export type Authorizer = (method: 'GET', url: string) => string;
+
+/** What every REST call needs. */
+export interface APIContext extends HttpLimits {
+  authorize: Authorizer;
+  /** Most emails pages followed before giving up. */
+  maxEmailPages: number;
+  signal?: AbortSignal;
+}
+
+/** Turns an error answer into a `BitbucketAPIError`, reading Bitbucket's envelopes when present. */
+export function apiError(method: string, url: string, response: HttpResponse): BitbucketAPIError {
+  const target = describeEndpoint(method, url);
+  const { status } = response;
+  let json: unknown;
+  try {
+    json = JSON.parse(response.body) as unknown;
+  } catch {
+    json = undefined;
+  }
+  // Cloud: {"type":"error","error":{"message":…,"detail":{"required":[…],"granted":[…]}}}
+  const cloud = isObject(json) && isObject(json.error) ? json.error : undefined;
+  const detail = cloud && isObject(cloud.detail) ? cloud.detail : undefined;
+  // Data Center: {"errors":[{"message":…}]}
+  const dcFirst: unknown = isObject(json) && Array.isArray(json.errors) ? json.errors[0] : undefined;
+  const message =
+    optionalString(cloud?.message) ??
+    (isObject(dcFirst) ? optionalString(dcFirst.message) : undefined) ??
+    (response.body.trim() === '' ? undefined : excerpt(response.body, 120));
+  const retryAfter = Number(response.headers['retry-after']);
+  const kind = status >= 300 && status < 400 ? 'redirect' : 'http';
+  return new BitbucketAPIError(
+    `${target} answered ${status}${message !== undefined ? `: ${excerpt(message)}` : ''}`,
+    {
+      code: kind,
+      status,
+      url: target,
+      bitbucketMessage: message ?? null,
+      required: optionalStringArray(detail?.required) ?? null,
+      granted: optionalStringArray(detail?.granted) ?? null,
+      retryAfter: status === 429 && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,
+    },
+  );
+}
+
+/** One authorized GET. Transport failures become `BitbucketAPIError`s; the answer is returned whatever its status. */
+async function get(url: string, ctx: APIContext): Promise<HttpResponse> {
+  try {
+    return await httpRequest({
+      method: 'GET',
+      url,
+      headers: { Authorization: ctx.authorize('GET', url), Accept: 'application/json' },
+      timeoutMs: ctx.timeoutMs,
+      maxBytes: ctx.maxBytes,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof TransportError) {
+      throw new BitbucketAPIError(err.message, { code: err.code, url: describeEndpoint('GET', url), cause: err });
+    }
+    throw err;
+  }
+}
+
+/** An authorized GET that must answer 2xx with JSON. */
+async function getJSON(url: string, ctx: APIContext): Promise<{ json: unknown; raw: string; response: HttpResponse }> {
+  const response = await get(url, ctx);
+  if (response.status < 200 || response.status >= 300) throw apiError('GET', url, response);
+  return { json: parseJSON(response.body, response.status, describeEndpoint('GET', url)), raw: response.body, response };
+}
+
+/** Every address on every emails page, or why the login goes on without them. */
+export interface EmailsResult {
+  emails: BitbucketEmail[];
+  emailsError?: BitbucketEmailsError;
+}
+
+/**
+ * Reads every page of `/2.0/user/emails`, following `next`.
+ * NOTE: a consumer without the `email` scope gets 403 here; that must not fail the login,
+ * so the profile goes on without emails and says why in `emailsError`.
+ */
+export async function fetchEmails(emailsURL: string, ctx: APIContext): Promise<EmailsResult> {
+  const origin = new URL(emailsURL).origin;
+  const seen = new Set<string>();
+  const emails: BitbucketEmail[] = [];
+  let url: string | null = emailsURL;
+  while (url !== null) {
+    if (seen.size >= ctx.maxEmailPages) throw invalidResponse(`emails have more than ${ctx.maxEmailPages} pages`);
+    seen.add(url);
+    let page;
+    try {
+      page = parseEmailsPage((await getJSON(url, ctx)).json);
+    } catch (err) {
+      if (err instanceof BitbucketAPIError && err.status === 403) {
+        return {
+          emails: [],
+          emailsError: {
+            status: 403,
+            message: err.bitbucketMessage ?? err.message,
+            ...(err.required ? { required: err.required } : {}),
+            ...(err.granted ? { granted: err.granted } : {}),
+          },
+        };
+      }
+      throw err;
+    }
+    emails.push(...page.emails);
+    url = page.next === null ? null : nextPageURL(page.next, url, origin, seen);
+  }
+  return { emails };
+}
+
+/** Checks a `next` link: same origin as the first page (credentials never go elsewhere), never seen before. */
+function nextPageURL(next: string, current: string, origin: string, seen: Set<string>): string {
+  let url: URL;
+  try {
+    url = new URL(next, current);
+  } catch {
+    throw invalidResponse('emails page "next" property must be a URL');
+  }
+  if (url.origin !== origin) throw invalidResponse(`emails page "next" points to another origin (${url.origin})`);
+  if (seen.has(url.href)) throw invalidResponse('emails page "next" points to a page already read');
+  return url.href;
+}
+
+/** Where the Cloud profile comes from. */
+export interface CloudProfileSources {
+  userProfileURL: string;
+  /** `null` skips the emails call. */
+  userEmailsURL: string | null;
+}
+
+/**
+ * Reads the Cloud user and all their emails, in parallel, and parses them into a profile.
+ * When one call fails the other is cancelled, so no request outlives the login.
+ */
+export async function fetchCloudProfile(sources: CloudProfileSources, ctx: APIContext): Promise<BitbucketProfile> {
+  const cancel = new AbortController();
+  const shared = { ...ctx, signal: cancel.signal };
+  const failures: unknown[] = [];
+  const firstFailureCancels = (err: unknown): never => {
+    failures.push(err);
+    cancel.abort();
+    throw err;
+  };
+  const userCall = getJSON(sources.userProfileURL, shared).catch(firstFailureCancels);
+  const emailsCall: Promise<EmailsResult> =
+    sources.userEmailsURL === null
+      ? Promise.resolve({ emails: [] })
+      : fetchEmails(sources.userEmailsURL, shared).catch(firstFailureCancels);
+  const [user, emails] = await Promise.allSettled([userCall, emailsCall]);
+  if (user.status === 'rejected' || emails.status === 'rejected') throw failures[0];
+  return parseCloudProfile({
+    user: user.value.json,
+    raw: user.value.raw,
+    emails: emails.value.emails,
+    ...(emails.value.emailsError ? { emailsError: emails.value.emailsError } : {}),
+  });
+}
+
+/** Where the Data Center profile comes from. */
+export interface DataCenterProfileSources {
+  baseURL: string;
+  /** The `whoami` servlet. */
+  whoamiURL: string;
+  /** The users resource, ending in `/`. */
+  usersURL: string;
+}
+
+/**
+ * Reads the Data Center user: `whoami` names them, then the users resource describes them.
+ * NOTE: Data Center has no "myself" endpoint; every response names the user in `X-AUSERNAME`,
+ * and whoami can answer 200 for an anonymous caller, so the header is read, not the status.
+ */
+export async function fetchDataCenterProfile(sources: DataCenterProfileSources, ctx: APIContext): Promise<BitbucketProfile> {
+  const whoami = await get(sources.whoamiURL, ctx);
+  if (whoami.status < 200 || whoami.status >= 300) throw apiError('GET', sources.whoamiURL, whoami);
+  const header = whoami.headers['x-ausername'];
+  const username = optionalString(Array.isArray(header) ? header[0] : header)?.trim();
+  if (username === undefined) {
+    throw invalidResponse('whoami carries no X-AUSERNAME header (the token was not accepted)', whoami.status);
+  }
+  const url = `${sources.usersURL}${encodeURIComponent(username)}?avatarSize=256`;
+  const { json, raw } = await getJSON(url, ctx);
+  return parseDataCenterProfile(json, sources.baseURL, raw);
+}

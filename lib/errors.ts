@@ -1,0 +1,88 @@
+import { AuthorizationError, InternalOAuthError, TokenError } from 'passport-oauth2';
+
+export { AuthorizationError, InternalOAuthError, TokenError };
+
+/**
+ * What went wrong in a call to Bitbucket's REST API:
+ * - `http`: Bitbucket answered with an error status (see `status`, `bitbucketMessage`).
+ * - `invalid_response`: the body was not JSON, or not of the documented shape.
+ * - `redirect`: Bitbucket answered with a redirect, which is never followed (credentials stay put).
+ * - `timeout`: no complete answer within the `timeout` option.
+ * - `too_large`: the body exceeded `maxResponseBytes`.
+ * - `network`: the connection failed or was reset.
+ */
+export type BitbucketAPIErrorCode = 'http' | 'invalid_response' | 'redirect' | 'timeout' | 'too_large' | 'network';
+
+/** Fields of a {@link BitbucketAPIError}, all but the message optional. */
+export interface BitbucketAPIErrorDetails {
+  code: BitbucketAPIErrorCode;
+  status?: number | null;
+  url?: string;
+  bitbucketMessage?: string | null;
+  required?: string[] | null;
+  granted?: string[] | null;
+  retryAfter?: number | null;
+  cause?: unknown;
+}
+
+/**
+ * An error from Bitbucket's REST API (or from what answered in its place).
+ * Its message never holds a token or a client secret.
+ *
+ * @example
+ * ```ts
+ * app.use((err, req, res, next) => {
+ *   if (err instanceof BitbucketAPIError && err.status === 429) {
+ *     return res.status(503).send(`Bitbucket is rate limiting us; retry in ${err.retryAfter ?? 60} s`);
+ *   }
+ *   next(err);
+ * });
+ * ```
+ */
+export class BitbucketAPIError extends Error {
+  override readonly name = 'BitbucketAPIError';
+  /** What kind of failure this is. */
+  readonly code: BitbucketAPIErrorCode;
+  /** HTTP status, or `null` when no status was received. */
+  readonly status: number | null;
+  /** The endpoint called (no query string). */
+  readonly url: string | undefined;
+  /** Bitbucket's own `error.message`, when its error envelope was present. */
+  readonly bitbucketMessage: string | null;
+  /** For 403 scope failures: the scopes the endpoint requires. */
+  readonly required: string[] | null;
+  /** For 403 scope failures: the scopes the token was granted. */
+  readonly granted: string[] | null;
+  /** For 429: seconds to wait, from `Retry-After`. */
+  readonly retryAfter: number | null;
+
+  constructor(message: string, details: BitbucketAPIErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = details.code;
+    this.status = details.status ?? null;
+    this.url = details.url;
+    this.bitbucketMessage = details.bitbucketMessage ?? null;
+    this.required = details.required ?? null;
+    this.granted = details.granted ?? null;
+    this.retryAfter = details.retryAfter ?? null;
+  }
+}
+
+/** Shortens untrusted text for an error message: one line, at most `max` characters. */
+export function excerpt(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return oneLine.length > max ? oneLine.slice(0, max) + '…' : oneLine;
+}
+
+/** Internal: an error status from a token endpoint, in the shape passport-oauth2 reads (`statusCode`, `data`). */
+export class TokenEndpointFailure extends Error {
+  override readonly name = 'TokenEndpointFailure';
+  /** The body, shortened: passport-oauth2 prints it in `InternalOAuthError#toString()`. */
+  readonly data: string;
+  constructor(readonly statusCode: number, body: string) {
+    super(`The token endpoint answered ${statusCode}`);
+    this.data = excerpt(body, 1000);
+  }
+}
+

@@ -1,0 +1,169 @@
+import type { Request } from 'express';
+import type { AuthenticateOptions } from 'passport';
+import { callbackParam, malformedCallbackParam, providerErrorMessage } from '../callback';
+import { normalizeBaseURL, oauth1Endpoints, type Deployment } from '../endpoints';
+import { requireOption, resolveLimits } from '../options';
+import { createProfileLoader, settle, type ProfileLoader } from '../profile-loader';
+import type { BitbucketProfile } from '../profile-types';
+import { OAuthStrategy, type OAuth1TokenClient } from './base';
+import { SessionRequestTokenStore } from './request-token-store';
+import { authorizationHeader, type ConsumerCredentials } from './signature';
+import { isRequestTokenProblem, parseOAuth1ErrorBody, requestTokenPair, type OAuth1Client, type OAuth1TokenPair } from './token-requests';
+import type {
+  BitbucketStrategyOptions,
+  BitbucketStrategyOptionsWithRequest,
+  BitbucketVerifyFunction,
+  BitbucketVerifyFunctionWithParams,
+  BitbucketVerifyFunctionWithRequest,
+  BitbucketVerifyFunctionWithRequestAndParams,
+} from './types';
+
+/** The callback parameters this strategy reads; each must appear at most once. */
+const CALLBACK_PARAMS = ['oauth_token', 'oauth_verifier', 'denied', 'error', 'error_description', 'oauth_problem'] as const;
+
+/** Hands a token request's outcome to node-oauth's callback style. */
+function toCallback(
+  pair: Promise<OAuth1TokenPair>,
+  callback: (err: unknown, token?: string, tokenSecret?: string, params?: Record<string, string>) => void,
+): void {
+  settle(pair, (err, result?: OAuth1TokenPair) =>
+    err ? callback(err) : callback(null, result?.token, result?.tokenSecret, result?.params),
+  );
+}
+
+/**
+ * Sign in with Bitbucket over OAuth 1.0a: legacy Cloud consumers, and Data Center application links
+ * (`baseURL` + `privateKey`, RSA-SHA1). Strategy name `bitbucket`.
+ *
+ * @example
+ * ```ts
+ * passport.use(new BitbucketStrategy(
+ *   { consumerKey: process.env.BITBUCKET_CONSUMER_KEY!, consumerSecret: process.env.BITBUCKET_CONSUMER_SECRET!,
+ *     callbackURL: 'https://app.example.com/auth/bitbucket/callback' },
+ *   (token, tokenSecret, profile, done) => done(null, { id: profile.id, name: profile.displayName }),
+ * ));
+ * app.get('/auth/bitbucket', passport.authenticate('bitbucket'));
+ * ```
+ */
+export class BitbucketStrategy extends OAuthStrategy {
+  /** Cloud or Data Center. */
+  readonly deployment: Deployment;
+  private readonly credentials: ConsumerCredentials;
+  private readonly loadProfile: ProfileLoader;
+
+  constructor(options: BitbucketStrategyOptions, verify: BitbucketVerifyFunction);
+  constructor(options: BitbucketStrategyOptions, verify: BitbucketVerifyFunctionWithParams);
+  constructor(options: BitbucketStrategyOptionsWithRequest, verify: BitbucketVerifyFunctionWithRequest);
+  constructor(options: BitbucketStrategyOptionsWithRequest, verify: BitbucketVerifyFunctionWithRequestAndParams);
+  constructor(
+    options: BitbucketStrategyOptions | BitbucketStrategyOptionsWithRequest,
+    verify:
+      | BitbucketVerifyFunction
+      | BitbucketVerifyFunctionWithParams
+      | BitbucketVerifyFunctionWithRequest
+      | BitbucketVerifyFunctionWithRequestAndParams,
+  ) {
+    if (typeof verify !== 'function') throw new TypeError('BitbucketStrategy requires a verify callback');
+    const consumerKey = requireOption('BitbucketStrategy', 'consumerKey', options?.consumerKey);
+    const signatureMethod = options.signatureMethod ?? (options.privateKey ? 'RSA-SHA1' : 'HMAC-SHA1');
+    if (signatureMethod === 'RSA-SHA1') requireOption('BitbucketStrategy', 'privateKey', options.privateKey);
+    else requireOption('BitbucketStrategy', 'consumerSecret', options.consumerSecret);
+    const defaults = oauth1Endpoints(options.baseURL);
+    const limits = resolveLimits(options);
+    const sessionKey = options.sessionKey ?? 'oauth:bitbucket';
+    const credentials: ConsumerCredentials = {
+      consumerKey,
+      consumerSecret: options.consumerSecret ?? '',
+      signatureMethod,
+      ...(options.privateKey ? { privateKey: options.privateKey } : {}),
+    };
+    super(
+      {
+        requestTokenURL: options.requestTokenURL ?? defaults.requestTokenURL,
+        accessTokenURL: options.accessTokenURL ?? defaults.accessTokenURL,
+        userAuthorizationURL: options.userAuthorizationURL ?? defaults.userAuthorizationURL,
+        consumerKey,
+        consumerSecret: credentials.consumerSecret,
+        callbackURL: options.callbackURL,
+        sessionKey,
+        store: options.store ?? new SessionRequestTokenStore(sessionKey),
+        passReqToCallback: options.passReqToCallback,
+        skipUserProfile: options.skipUserProfile,
+        proxy: options.proxy,
+      },
+      verify,
+    );
+    this.name = options.name ?? 'bitbucket';
+    this.deployment = defaults.deployment;
+    this.credentials = credentials;
+    const datacenter = defaults.deployment === 'datacenter';
+    this.loadProfile = createProfileLoader(
+      {
+        deployment: defaults.deployment,
+        baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
+        userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
+        userEmailsURL: !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
+      },
+      limits,
+    );
+    // NOTE: node-oauth's token requests have no timeout and no size limit; passport-oauth1 calls
+    // these two methods only, so they are replaced by signed requests on this package's HTTP client.
+    const client: OAuth1Client = { credentials, timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes };
+    const requestTokenURL = options.requestTokenURL ?? defaults.requestTokenURL;
+    const accessTokenURL = options.accessTokenURL ?? defaults.accessTokenURL;
+    const tokens: OAuth1TokenClient = {
+      getOAuthRequestToken: (params, callback) =>
+        toCallback(requestTokenPair(client, requestTokenURL, { ...params, oauth_callback: params.oauth_callback ?? 'oob' }), callback),
+      getOAuthAccessToken: (token, tokenSecret, verifier, callback) =>
+        toCallback(requestTokenPair(client, accessTokenURL, { oauth_verifier: verifier ?? undefined }, { token, tokenSecret }), callback),
+    };
+    Object.assign(this._oauth, tokens);
+  }
+
+  /**
+   * Handles both legs of the flow. A user who denies access ends at `failureRedirect`, whichever
+   * way Bitbucket says so, instead of being sent round the flow again.
+   *
+   * NOTE: how Bitbucket signals an OAuth 1.0a denial is undocumented: `denied=…` (the common
+   * convention), `error=…`, `oauth_problem=…` and a callback without `oauth_verifier` all count.
+   */
+  override authenticate(req: Request, options?: AuthenticateOptions): void {
+    const problem = malformedCallbackParam(req.query, CALLBACK_PARAMS);
+    if (problem) return this.fail({ message: problem }, 400);
+    const denied = callbackParam(req.query, 'denied');
+    const error = callbackParam(req.query, 'error') ?? callbackParam(req.query, 'oauth_problem');
+    if (denied !== undefined) return this.fail({ message: providerErrorMessage('access_denied', undefined) }, 403);
+    if (error !== undefined) {
+      return this.fail({ message: providerErrorMessage(error, callbackParam(req.query, 'error_description')) }, 403);
+    }
+    if (callbackParam(req.query, 'oauth_token') !== undefined && callbackParam(req.query, 'oauth_verifier') === undefined) {
+      return this.fail({ message: 'Bitbucket sent you back without authorizing the sign-in.' }, 403);
+    }
+    const forwardError = this.error.bind(this);
+    this.error = (err: unknown): void => {
+      if (isRequestTokenProblem(err)) {
+        return this.fail({ message: 'The sign-in link has expired or was already used. Please sign in again.' }, 400);
+      }
+      return forwardError(err);
+    };
+    super.authenticate(req, options);
+  }
+
+  /** Reads the Bitbucket user from API 2.0 (Cloud) or the REST API (Data Center) with signed requests. */
+  override userProfile(
+    token: string,
+    tokenSecret: string,
+    _params: Record<string, string>,
+    done: (err?: unknown, profile?: BitbucketProfile) => void,
+  ): void {
+    settle(
+      this.loadProfile((method, url) => authorizationHeader({ method, url, credentials: this.credentials, token, tokenSecret })),
+      done,
+    );
+  }
+
+  /** Reads Bitbucket's plain-text and `oauth_problem` error answers into a `TokenError`. */
+  override parseErrorResponse(body: string, status: number): Error | null {
+    return parseOAuth1ErrorBody(body, status);
+  }
+}

@@ -1,0 +1,71 @@
+import type { Request } from 'express';
+import type { BitbucketCommonOptions } from '../options';
+import type { BitbucketProfile } from '../profile-types';
+import type { VerifyCallback } from '../oauth2/types';
+import type { RequestTokenStore } from './base';
+import type { SignatureMethod } from './signature';
+
+/** Options of {@link BitbucketStrategy}, whatever `passReqToCallback` is. */
+export interface BitbucketOAuth1BaseOptions extends BitbucketCommonOptions {
+  /** The consumer's Key (Cloud) or the application link's consumer key (Data Center). */
+  consumerKey: string;
+  /** The consumer's Secret (HMAC-SHA1). Not needed with `privateKey`. */
+  consumerSecret?: string;
+  /** Data Center application links sign with RSA-SHA1: the consumer's PEM private key. */
+  privateKey?: string;
+  /** Default `RSA-SHA1` with `privateKey`, else `HMAC-SHA1`. Cloud does not support RSA-SHA1. */
+  signatureMethod?: SignatureMethod;
+  /** Where Bitbucket sends the user back. */
+  callbackURL?: string;
+  /** Override the request token endpoint. */
+  requestTokenURL?: string;
+  /** Override the user authorization page. */
+  userAuthorizationURL?: string;
+  /** Override the access token endpoint. */
+  accessTokenURL?: string;
+  /** Where the request token waits between the two legs. Default: the session, checked against the callback. */
+  store?: RequestTokenStore;
+  /** Skip reading the profile: `true`, or `(token, tokenSecret, done) => done(null, skip)`. */
+  skipUserProfile?: boolean | ((token: string, tokenSecret: string, done: (err: Error | null, skip?: boolean) => void) => void);
+}
+
+/** Options without `passReqToCallback`. */
+export interface BitbucketStrategyOptions extends BitbucketOAuth1BaseOptions {
+  passReqToCallback?: false;
+}
+
+/** Options with `passReqToCallback: true`: the verify function receives `req` first. */
+export interface BitbucketStrategyOptionsWithRequest extends BitbucketOAuth1BaseOptions {
+  passReqToCallback: true;
+}
+
+/** `(token, tokenSecret, profile, done)` */
+export type BitbucketVerifyFunction = (token: string, tokenSecret: string, profile: BitbucketProfile, done: VerifyCallback) => void;
+
+/** `(token, tokenSecret, params, profile, done)`: `params` holds the access token answer's other fields. */
+export type BitbucketVerifyFunctionWithParams = (
+  token: string,
+  tokenSecret: string,
+  params: Record<string, string>,
+  profile: BitbucketProfile,
+  done: VerifyCallback,
+) => void;
+
+/** `(req, token, tokenSecret, profile, done)` */
+export type BitbucketVerifyFunctionWithRequest = (
+  req: Request,
+  token: string,
+  tokenSecret: string,
+  profile: BitbucketProfile,
+  done: VerifyCallback,
+) => void;
+
+/** `(req, token, tokenSecret, params, profile, done)` */
+export type BitbucketVerifyFunctionWithRequestAndParams = (
+  req: Request,
+  token: string,
+  tokenSecret: string,
+  params: Record<string, string>,
+  profile: BitbucketProfile,
+  done: VerifyCallback,
+) => void;

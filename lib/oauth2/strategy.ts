@@ -1,0 +1,190 @@
+import type { Request } from 'express';
+import type { AuthenticateOptions } from 'passport';
+import OAuth2Strategy from 'passport-oauth2';
+import { callbackParam, malformedCallbackParam, providerErrorMessage } from '../callback';
+import { normalizeBaseURL, oauth2Endpoints, type Deployment } from '../endpoints';
+import { TokenError } from '../errors';
+import { requireOption, resolveLimits, type ResolvedLimits } from '../options';
+import { createProfileLoader, settle, type ProfileLoader } from '../profile-loader';
+import type { BitbucketProfile } from '../profile-types';
+import type { TokenResponse } from '../token-response';
+import { parseTokenErrorBody, requestToken, toOAuthError, type TokenClient } from './token-client';
+import type {
+  BitbucketOAuth2StrategyOptions,
+  BitbucketOAuth2StrategyOptionsWithRequest,
+  BitbucketOAuth2VerifyFunction,
+  BitbucketOAuth2VerifyFunctionWithParams,
+  BitbucketOAuth2VerifyFunctionWithRequest,
+  BitbucketOAuth2VerifyFunctionWithRequestAndParams,
+  RefreshedTokens,
+} from './types';
+
+/** The callback parameters this strategy reads; each must appear at most once. */
+const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri'] as const;
+
+/** The callback node-oauth's `getOAuthAccessToken` takes. */
+type TokenCallback = (err: unknown, accessToken?: string, refreshToken?: string, params?: object) => void;
+type TokenMethod = (code: string, params: Record<string, string>, callback: TokenCallback) => void;
+
+/**
+ * Sign in with Bitbucket over OAuth 2.0 (Cloud, or Data Center with `baseURL`). Strategy name `bitbucket-oauth2`.
+ *
+ * @example
+ * ```ts
+ * passport.use(new BitbucketOAuth2Strategy(
+ *   { clientID: process.env.BITBUCKET_CLIENT_ID!, clientSecret: process.env.BITBUCKET_CLIENT_SECRET!,
+ *     callbackURL: 'https://app.example.com/auth/bitbucket/callback' },
+ *   (accessToken, refreshToken, profile, done) => done(null, { id: profile.id, name: profile.displayName }),
+ * ));
+ * app.get('/auth/bitbucket', passport.authenticate('bitbucket-oauth2'));
+ * ```
+ */
+export class BitbucketOAuth2Strategy extends OAuth2Strategy {
+  /** Cloud or Data Center. */
+  readonly deployment: Deployment;
+  private readonly tokenClient: TokenClient;
+  private readonly loadProfile: ProfileLoader;
+
+  constructor(options: BitbucketOAuth2StrategyOptions, verify: BitbucketOAuth2VerifyFunction);
+  constructor(options: BitbucketOAuth2StrategyOptions, verify: BitbucketOAuth2VerifyFunctionWithParams);
+  constructor(options: BitbucketOAuth2StrategyOptionsWithRequest, verify: BitbucketOAuth2VerifyFunctionWithRequest);
+  constructor(
+    options: BitbucketOAuth2StrategyOptionsWithRequest,
+    verify: BitbucketOAuth2VerifyFunctionWithRequestAndParams,
+  );
+  constructor(
+    options: BitbucketOAuth2StrategyOptions | BitbucketOAuth2StrategyOptionsWithRequest,
+    verify:
+      | BitbucketOAuth2VerifyFunction
+      | BitbucketOAuth2VerifyFunctionWithParams
+      | BitbucketOAuth2VerifyFunctionWithRequest
+      | BitbucketOAuth2VerifyFunctionWithRequestAndParams,
+  ) {
+    if (typeof verify !== 'function') throw new TypeError('BitbucketOAuth2Strategy requires a verify callback');
+    const clientID = requireOption('BitbucketOAuth2Strategy', 'clientID', options?.clientID);
+    const clientSecret = requireOption('BitbucketOAuth2Strategy', 'clientSecret', options.clientSecret);
+    const defaults = oauth2Endpoints(options.baseURL);
+    const limits: ResolvedLimits = resolveLimits(options);
+    const datacenter = defaults.deployment === 'datacenter';
+    // NOTE: Data Center honours `scope` and needs one; Cloud ignores it (consumer checkboxes decide).
+    const scope = options.scope ?? (datacenter ? 'PUBLIC_REPOS' : undefined);
+    super(
+      {
+        authorizationURL: options.authorizationURL ?? defaults.authorizationURL,
+        tokenURL: options.tokenURL ?? defaults.tokenURL,
+        clientID,
+        clientSecret,
+        callbackURL: options.callbackURL,
+        scope,
+        scopeSeparator: options.scopeSeparator,
+        sessionKey: options.sessionKey,
+        store: options.store as OAuth2Strategy.StateStore | undefined,
+        state: options.store ? undefined : (options.state ?? true),
+        pkce: options.pkce as boolean | undefined,
+        proxy: options.proxy,
+        skipUserProfile: options.skipUserProfile,
+        passReqToCallback: options.passReqToCallback as false | undefined,
+      },
+      verify as OAuth2Strategy.VerifyFunction,
+    );
+    this.name = options.name ?? 'bitbucket-oauth2';
+    this.deployment = defaults.deployment;
+    this.tokenClient = {
+      tokenURL: options.tokenURL ?? defaults.tokenURL,
+      clientID,
+      clientSecret,
+      clientAuthentication: options.clientAuthentication ?? (datacenter ? 'body' : 'basic'),
+      timeoutMs: limits.timeoutMs,
+      maxBytes: limits.maxBytes,
+    };
+    this.loadProfile = createProfileLoader(
+      {
+        deployment: defaults.deployment,
+        baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
+        userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
+        userEmailsURL: !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
+      },
+      limits,
+    );
+    // NOTE: node-oauth posts the client secret in the body, parses any body as a token and has
+    // no timeout; passport-oauth2 calls this one method for the code exchange, so it is replaced.
+    // Failures go back raw: passport-oauth2 turns them into TokenError (via parseErrorResponse) or InternalOAuthError.
+    const tokenEndpoint = this._oauth2 as unknown as { getOAuthAccessToken: TokenMethod };
+    tokenEndpoint.getOAuthAccessToken = (code, params, callback) =>
+      settle(requestToken(this.tokenClient, { ...params, code }), (err, token?: TokenResponse) =>
+        err ? callback(err) : callback(null, token?.accessToken, token?.refreshToken, token?.params),
+      );
+    // NOTE: Bitbucket accepts access tokens in the Authorization header only (since 2026-05-04); should a
+    // subclass use `_oauth2.get`, it must not put the token in the query string, which is node-oauth's default.
+    this._oauth2.useAuthorizationHeaderforGET(true);
+  }
+
+  /**
+   * Handles both legs of the flow. Before passport-oauth2 sees the callback, malformed parameters and
+   * every error Bitbucket sends back become `fail()`, so `failureRedirect` applies instead of a 500.
+   */
+  override authenticate(req: Request, options?: AuthenticateOptions): void {
+    const problem = malformedCallbackParam(req.query, CALLBACK_PARAMS) ?? malformedCallbackParam(req.body, CALLBACK_PARAMS);
+    if (problem) return this.fail({ message: problem }, 400);
+    const error = callbackParam(req.query, 'error');
+    if (error !== undefined) {
+      return this.fail({ message: providerErrorMessage(error, callbackParam(req.query, 'error_description')) }, 403);
+    }
+    // A code that was replayed, expired or issued to another session is the user's problem, not the server's.
+    const forwardError = this.error.bind(this);
+    this.error = (err: unknown): void => {
+      if (err instanceof TokenError && err.code === 'invalid_grant') {
+        return this.fail({ message: 'The sign-in link has expired or was already used. Please sign in again.' }, 400);
+      }
+      return forwardError(err);
+    };
+    super.authenticate(req, options);
+  }
+
+  /** Reads the Bitbucket user with the access token, sent as a Bearer header only. */
+  override userProfile(accessToken: string, done: (err?: unknown, profile?: BitbucketProfile) => void): void {
+    settle(
+      this.loadProfile(() => `Bearer ${accessToken}`),
+      done,
+    );
+  }
+
+  /** Reads Bitbucket's RFC 6749 error bodies; anything else becomes an `InternalOAuthError`. */
+  override parseErrorResponse(body: string, status: number): Error | null {
+    return parseTokenErrorBody(body, status);
+  }
+
+  /**
+   * Trades a refresh token for a new access token.
+   *
+   * NOTE: Bitbucket rotates refresh tokens: every refresh returns a new one and the old one stops
+   * working, so store `refreshToken` from the result every time.
+   *
+   * @example
+   * ```ts
+   * const tokens = await strategy.refresh(user.refreshToken);
+   * await db.users.update(user.id, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+   * ```
+   */
+  async refresh(refreshToken: string): Promise<RefreshedTokens> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') throw new TypeError('refresh() requires a refresh token');
+    const token = await this.exchange({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    return {
+      accessToken: token.accessToken,
+      // Without a new one in the answer, the old one was not rotated and stays valid.
+      refreshToken: token.refreshToken ?? refreshToken,
+      expiresIn: token.expiresIn,
+      scopes: token.scopes,
+      params: token.params,
+    };
+  }
+
+  /** One token request, its failures turned into passport-oauth2's error types. */
+  private async exchange(params: Record<string, string>): Promise<TokenResponse> {
+    try {
+      return await requestToken(this.tokenClient, params);
+    } catch (err) {
+      throw toOAuthError('Failed to obtain access token', err);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { excerpt, InternalOAuthError, TokenEndpointFailure, TokenError } from '../errors';
+import { httpRequest, type HttpLimits } from '../http';
+import { isObject, parseJSON } from '../narrow';
+import { parseTokenResponse, type TokenResponse } from '../token-response';
+
+/** How the client proves who it is to the token endpoint. */
+export type ClientAuthentication = 'basic' | 'body';
+
+/** Everything a token request needs. */
+export interface TokenClient extends HttpLimits {
+  tokenURL: string;
+  clientID: string;
+  clientSecret: string;
+  /**
+   * NOTE: Bitbucket Cloud documents HTTP Basic for the client; Data Center takes the
+   * credentials in the form body. The secret is sent one way only, never both.
+   */
+  clientAuthentication: ClientAuthentication;
+}
+
+/** HTTP Basic credentials as RFC 6749 §2.3.1 says: form-encode each part, then base64. */
+function basicCredentials(id: string, secret: string): string {
+  const encode = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+');
+  return 'Basic ' + Buffer.from(`${encode(id)}:${encode(secret)}`).toString('base64');
+}
+
+/**
+ * POSTs a form to the token endpoint and checks the answer.
+ * Rejects with a `TransportError` (no answer), a {@link TokenEndpointFailure} (error status),
+ * or a `BitbucketAPIError` (a 2xx that is not a usable token).
+ *
+ * NOTE: Bitbucket only accepts `application/x-www-form-urlencoded` here; a JSON body gets
+ * `400 invalid_grant "Unsupported grant type: None"`.
+ */
+export async function requestToken(client: TokenClient, params: Record<string, string>): Promise<TokenResponse> {
+  const form = new URLSearchParams(params);
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'application/json',
+  };
+  if (client.clientAuthentication === 'basic') {
+    headers.Authorization = basicCredentials(client.clientID, client.clientSecret);
+  } else {
+    form.set('client_id', client.clientID);
+    form.set('client_secret', client.clientSecret);
+  }
+  const response = await httpRequest({
+    method: 'POST',
+    url: client.tokenURL,
+    headers,
+    body: form.toString(),
+    timeoutMs: client.timeoutMs,
+    maxBytes: client.maxBytes,
+  });
+  if (response.status < 200 || response.status >= 300) {
+    throw new TokenEndpointFailure(response.status, response.body);
+  }
+  return parseTokenResponse(parseJSON(response.body, response.status));
+}
+
+/**
+ * Reads an RFC 6749 error body (`{"error":…,"error_description":…}`) into a `TokenError`,
+ * or `null` when the body is not one. Bitbucket's description is shortened to one line.
+ */
+export function parseTokenErrorBody(body: string, status: number): TokenError | null {
+  let json: unknown;
+  try {
+    json = parseJSON(body);
+  } catch {
+    return null;
+  }
+  if (!isObject(json) || typeof json.error !== 'string' || json.error === '') return null;
+  const description = typeof json.error_description === 'string' ? excerpt(json.error_description) : undefined;
+  const uri = typeof json.error_uri === 'string' ? json.error_uri : undefined;
+  return new TokenError(description, excerpt(json.error, 64), uri, status);
+}
+
+/** Turns whatever {@link requestToken} rejected with into passport-oauth2's error types. */
+export function toOAuthError(message: string, err: unknown): Error {
+  if (err instanceof TokenEndpointFailure) {
+    return parseTokenErrorBody(err.data, err.statusCode) ?? new InternalOAuthError(message, err);
+  }
+  return new InternalOAuthError(message, err);
+}

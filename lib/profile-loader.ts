@@ -1,0 +1,48 @@
+import { fetchCloudProfile, fetchDataCenterProfile, type Authorizer } from './api';
+import type { Deployment } from './endpoints';
+import type { ResolvedLimits } from './options';
+import type { BitbucketProfile } from './profile-types';
+
+/** Where a strategy reads the user from, once its options are resolved. */
+export interface ProfileSources {
+  deployment: Deployment;
+  /** Data Center base URL (resolves relative avatars); unused on Cloud. */
+  baseURL: string;
+  userProfileURL: string;
+  /** Cloud: emails URL, or `null` to skip. Data Center: the users resource prefix. */
+  userEmailsURL: string | null;
+}
+
+/** Reads the signed-in user's profile with the given credentials. */
+export type ProfileLoader = (authorize: Authorizer) => Promise<BitbucketProfile>;
+
+/**
+ * One way to read the profile for both strategies: they differ only in how a request is signed
+ * (Bearer for OAuth 2.0, an OAuth 1.0a signature otherwise).
+ */
+export function createProfileLoader(sources: ProfileSources, limits: ResolvedLimits): ProfileLoader {
+  if (sources.deployment === 'datacenter') {
+    const usersURL = sources.userEmailsURL ?? `${sources.baseURL}/rest/api/latest/users/`;
+    return (authorize) =>
+      fetchDataCenterProfile(
+        { baseURL: sources.baseURL, whoamiURL: sources.userProfileURL, usersURL },
+        { ...limits, authorize },
+      );
+  }
+  return (authorize) =>
+    fetchCloudProfile(
+      { userProfileURL: sources.userProfileURL, userEmailsURL: sources.userEmailsURL },
+      { ...limits, authorize },
+    );
+}
+
+/**
+ * Hands a promise's outcome to a Node-style callback outside the promise chain, so that an
+ * exception thrown by the callback is not swallowed as an unhandled rejection of ours.
+ */
+export function settle<T>(promise: Promise<T>, done: (err: unknown, value?: T) => void): void {
+  promise.then(
+    (value) => process.nextTick(done, null, value),
+    (err: unknown) => process.nextTick(done, err),
+  );
+}

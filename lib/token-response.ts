@@ -1,0 +1,63 @@
+import { invalidResponse, optionalString, requireObject } from './narrow';
+
+/**
+ * The token endpoint's answer, as the verify callback receives it in `params`.
+ * Every field Bitbucket sent is kept; `scope` and `expires_in` are normalized.
+ */
+export interface BitbucketTokenParams {
+  [field: string]: unknown;
+  access_token: string;
+  token_type?: string;
+  /** Granted scopes, space-separated (from `scope`, or the pre-2026 `scopes`). */
+  scope: string;
+  /** Lifetime of the access token in seconds, when Bitbucket said. */
+  expires_in?: number;
+}
+
+/** A parsed, checked token response. */
+export interface TokenResponse {
+  accessToken: string;
+  /** `undefined` when the grant returns none (client credentials). */
+  refreshToken: string | undefined;
+  expiresIn: number | undefined;
+  scopes: string[];
+  /** Everything Bitbucket sent but the refresh token (as passport-oauth2 does), normalized. */
+  params: BitbucketTokenParams;
+}
+
+/**
+ * Checks a token endpoint body and normalizes it. Pure: no I/O.
+ * Throws a `BitbucketAPIError` (`invalid_response`) for anything that is not a usable bearer token.
+ *
+ * @example
+ * ```ts
+ * parseTokenResponse({ access_token: 'a', scopes: 'account email', expires_in: 7200, token_type: 'bearer' }).scopes;
+ * // ['account', 'email']
+ * ```
+ */
+export function parseTokenResponse(json: unknown): TokenResponse {
+  const body = requireObject(json, 'token body');
+  const accessToken = optionalString(body.access_token);
+  if (accessToken === undefined) throw invalidResponse('token body "access_token" property must be a non-empty string');
+  if (body.token_type !== undefined && (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')) {
+    throw invalidResponse('token body "token_type" property must be "bearer"');
+  }
+  if (body.refresh_token !== undefined && body.refresh_token !== null && optionalString(body.refresh_token) === undefined) {
+    throw invalidResponse('token body "refresh_token" property must be a non-empty string');
+  }
+  // NOTE: since 2026-05-04 Bitbucket says `scope`; before, `scopes`. Accept both.
+  const scopeText = [body.scope, body.scopes].find((s): s is string => typeof s === 'string') ?? '';
+  const scopes = scopeText.split(/[\s,]+/).filter((s) => s !== '');
+  const expiresIn = toSeconds(body.expires_in);
+  const { refresh_token: refreshToken, ...rest } = body;
+  const params: BitbucketTokenParams = { ...rest, access_token: accessToken, scope: scopes.join(' ') };
+  if (expiresIn === undefined) delete params.expires_in;
+  else params.expires_in = expiresIn;
+  return { accessToken, refreshToken: optionalString(refreshToken), expiresIn, scopes, params };
+}
+
+/** `expires_in` as a whole, non-negative number of seconds (some servers send it as a string). */
+function toSeconds(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : undefined;
+}
