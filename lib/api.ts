@@ -184,11 +184,24 @@ export async function fetchDataCenterProfile(sources: DataCenterProfileSources, 
   const whoami = await get(sources.whoamiURL, ctx);
   if (whoami.status < 200 || whoami.status >= 300) throw apiError('GET', sources.whoamiURL, whoami);
   const header = whoami.headers['x-ausername'];
-  const username = optionalString(Array.isArray(header) ? header[0] : header)?.trim();
+  const username = decodeHeaderValue(optionalString(Array.isArray(header) ? header[0] : header)?.trim());
   if (username === undefined) {
     throw invalidResponse('whoami carries no X-AUSERNAME header (the token was not accepted)', whoami.status);
   }
   const url = `${sources.usersURL}${encodeURIComponent(username)}?avatarSize=256`;
   const { json, raw } = await getJSON(url, ctx);
   return parseDataCenterProfile(json, sources.baseURL, raw);
+}
+
+/**
+ * NOTE: Bitbucket Data Center URL-encodes `X-AUSERNAME` (a name like `jane@corp` arrives as
+ * `jane%40corp`); a value that is not valid percent-encoding is taken as it is.
+ */
+function decodeHeaderValue(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

@@ -134,10 +134,14 @@ export function parseAuthorizationHeader(header: string | undefined): Map<string
   if (!header || !/^OAuth\s/i.test(header)) return null;
   const params = new Map<string, string>();
   const re = /([A-Za-z0-9_\-.~%]+)="([^"]*)"/g;
-  for (let m = re.exec(header); m; m = re.exec(header)) {
-    const name = decodeURIComponent(m[1] as string);
-    if (name === 'realm') continue;
-    params.set(name, decodeURIComponent(m[2] as string));
+  try {
+    for (let m = re.exec(header); m; m = re.exec(header)) {
+      const name = decodeURIComponent(m[1] as string);
+      if (name === 'realm') continue;
+      params.set(name, decodeURIComponent(m[2] as string));
+    }
+  } catch {
+    return null; // a malformed percent-escape: not a header anyone signed
   }
   return params;
 }

@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceAuth } from './auth';
+import type { MockStore } from './store';
+import type { TimerRegistry } from './timers';
+import type { MockClient, MockEndpoint, MockUser, OAuth1DenyStyle } from './types';
+
+/** The settings of one mock instance, defaults applied. */
+export interface MockSettings {
+  autoApprove: boolean;
+  oauth1TimestampWindowSeconds: number;
+  tokenScopeField: 'scope' | 'scopes';
+  oauth1DenyStyle?: OAuth1DenyStyle;
+}
+
+/** What route handlers share: one per mock instance. */
+export interface MockContext {
+  /** The server's URL, `http://host:port`. */
+  readonly url: string;
+  readonly settings: MockSettings;
+  readonly clients: MockClient[];
+  readonly users: MockUser[];
+  readonly store: MockStore;
+  readonly timers: TimerRegistry;
+}
+
+/** One request being answered. */
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** The request URL resolved against the server's URL. */
+  readonly url: URL;
+  /** The raw body (UTF-8). */
+  readonly body: string;
+  /** The path parameter of the matched route ('' when it has none), still percent-encoded. */
+  readonly param: string;
+  /** Set when a `deny` fault applies to this request. */
+  readonly denied: boolean;
+  readonly endpoint?: MockEndpoint;
+  /** Data Center authentication of this request (Bearer or OAuth 1.0a), computed once. */
+  readonly dcAuth: () => ResourceAuth;
+}
+
+/** A route handler. */
+export type Handler = (ctx: MockContext, rc: RequestContext) => void;
+
+/** Looks up a consumer by its key / client id. */
+export function findClient(ctx: MockContext, clientId: string | null | undefined): MockClient | undefined {
+  return clientId ? ctx.clients.find((c) => c.clientId === clientId) : undefined;
+}
+
+/** The Cloud scopes a consumer was granted. */
+export function clientScopes(client: MockClient): string[] {
+  return client.scopes ?? ['account', 'email'];
+}

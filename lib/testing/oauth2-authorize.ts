@@ -1,0 +1,132 @@
+import { isFormBody } from './body';
+import { clientScopes, findClient, type Handler, type MockContext, type RequestContext } from './context';
+import { renderConsentPage, renderMessagePage, scopeLabels } from './consent-page';
+import { redirect, sendHtml, withQuery } from './http';
+import { hiddenFields, signedInUser, switchUserLinks } from './signed-in';
+import { LIFETIME, type Family, type PkceChallenge } from './store';
+import type { MockClient, MockUser } from './types';
+
+/** The scopes a Data Center OAuth 2.0 client may ask for. */
+export const DC_SCOPES: readonly string[] = ['PUBLIC_REPOS', 'REPO_READ', 'REPO_WRITE', 'REPO_ADMIN', 'PROJECT_ADMIN'];
+
+interface PendingGrant {
+  family: Family;
+  client: MockClient;
+  /** Where to send the user back. */
+  target: string;
+  /** The redirect_uri parameter, when one was given. */
+  redirectUri?: string;
+  state: string | null;
+  user: MockUser;
+  scopes: string[];
+  challenge?: PkceChallenge;
+}
+
+type Checked = { page: [title: string, message: string] } | { grant: PendingGrant; error?: [string, string] };
+
+/** A complete http(s) URL, not a mere prefix such as the default callback `http://127.0.0.1:`. */
+function isCompleteHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.href.startsWith(value);
+  } catch {
+    return false;
+  }
+}
+
+function check(ctx: MockContext, rc: RequestContext, params: URLSearchParams, family: Family): Checked {
+  const client = findClient(ctx, params.get('client_id'));
+  if (!client) return { page: ['Invalid client_id', 'No OAuth consumer has this client_id.'] };
+  const redirectUri = params.get('redirect_uri') ?? undefined;
+  const target = redirectUri ?? client.callbackURL;
+  // NOTE: Bitbucket accepts a redirect_uri that STARTS WITH the consumer's callback URL; otherwise it
+  // shows an HTML error page and never redirects.
+  if (!client.callbackURL || !target || !target.startsWith(client.callbackURL) || !isCompleteHttpUrl(target)) {
+    return { page: ['Invalid redirect_uri', 'The redirect_uri does not match the callback URL of this OAuth consumer.'] };
+  }
+  if (params.get('response_type') !== 'code') {
+    return { page: ['Unsupported response_type', 'This mock only supports response_type=code.'] };
+  }
+  const user = signedInUser(ctx, rc, params);
+  if (!user) return { page: ['Unknown mock user', 'No mock user has this username, uuid or account id.'] };
+  const requested = (params.get('scope') ?? '').split(/[\s,]+/).filter(Boolean);
+  // NOTE: Cloud ignores the scope parameter: the consumer's checkboxes decide. Data Center honours it.
+  const scopes = family === 'cloud' ? clientScopes(client) : requested;
+  const grant: PendingGrant = { family, client, target, redirectUri, state: params.get('state'), user, scopes };
+  if (family === 'dc' && (requested.length === 0 || requested.some((s) => !DC_SCOPES.includes(s)))) {
+    return { grant, error: ['invalid_scope', `Invalid scope. Allowed scopes: ${DC_SCOPES.join(', ')}.`] };
+  }
+  const challenge = params.get('code_challenge');
+  if (challenge !== null) {
+    const method = params.get('code_challenge_method') ?? 'plain';
+    if (method !== 'S256' && method !== 'plain') {
+      return { grant, error: ['invalid_request', 'code_challenge_method must be S256 or plain.'] };
+    }
+    grant.challenge = { value: challenge, method };
+  }
+  return { grant };
+}
+
+function sendBack(rc: RequestContext, grant: PendingGrant, params: [string, string][]): void {
+  if (grant.state !== null) params.push(['state', grant.state]);
+  redirect(rc.res, withQuery(grant.target, params));
+}
+
+function deny(rc: RequestContext, grant: PendingGrant, error = 'access_denied', description = 'The user denied access.'): void {
+  // NOTE: denial is undocumented on Cloud; the mock follows RFC 6749 §4.1.2.1.
+  sendBack(rc, grant, [
+    ['error', error],
+    ['error_description', description],
+  ]);
+}
+
+function approve(ctx: MockContext, rc: RequestContext, grant: PendingGrant): void {
+  const lifetime = grant.family === 'cloud' ? LIFETIME.cloudCode : LIFETIME.dcCode;
+  const code = ctx.store.issueCode({
+    clientId: grant.client.clientId,
+    family: grant.family,
+    ...(grant.redirectUri !== undefined ? { redirectUri: grant.redirectUri } : {}),
+    user: grant.user,
+    scopes: grant.scopes,
+    ...(grant.challenge ? { challenge: grant.challenge } : {}),
+    expiresAt: Date.now() + lifetime * 1000,
+  });
+  sendBack(rc, grant, [['code', code]]);
+}
+
+function badRequest(rc: RequestContext, title: string, message: string): void {
+  sendHtml(rc.res, 400, renderMessagePage(title, message));
+}
+
+/** `GET|POST /site/oauth2/authorize` (Cloud) and `/rest/oauth2/latest/authorize` (Data Center). */
+export function authorizeHandler(family: Family): Handler {
+  return (ctx, rc) => {
+    const isPost = rc.req.method === 'POST';
+    if (isPost && !isFormBody(rc.req)) return badRequest(rc, 'Invalid request', 'The consent form must be form-encoded.');
+    const params = isPost ? new URLSearchParams(rc.body) : rc.url.searchParams;
+    const checked = check(ctx, rc, params, family);
+    if ('page' in checked) return badRequest(rc, ...checked.page);
+    const { grant, error } = checked;
+    if (error) return deny(rc, grant, ...error);
+    if (rc.denied) return deny(rc, grant);
+    if (isPost) {
+      const decision = params.get('decision');
+      if (decision === 'deny') return deny(rc, grant);
+      if (decision !== 'grant') return badRequest(rc, 'Invalid request', 'Choose "Grant access" or "Deny".');
+      return approve(ctx, rc, grant);
+    }
+    if (ctx.settings.autoApprove) return approve(ctx, rc, grant);
+    return sendHtml(
+      rc.res,
+      200,
+      renderConsentPage({
+        action: rc.url.pathname,
+        clientId: grant.client.clientId,
+        user: grant.user,
+        permissions: scopeLabels(grant.scopes),
+        hidden: hiddenFields(params, grant.user),
+        switchUsers: switchUserLinks(ctx, rc, grant.user),
+      }),
+    );
+  };
+}

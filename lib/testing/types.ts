@@ -1,0 +1,183 @@
+/**
+ * Public types of the mock Bitbucket server (`passport-bitbucket-oauth/testing`).
+ * @packageDocumentation
+ */
+import type { MockEndpoint, MockFault, MockFaultOptions } from './fault-types';
+
+export type { MockEndpoint, MockFault, MockFaultOptions } from './fault-types';
+
+/**
+ * A registered OAuth consumer. On Bitbucket Cloud one consumer has one key and one
+ * secret, used both as the OAuth 2.0 client id/secret and the OAuth 1.0a consumer key/secret.
+ * @example
+ * const mock = await createMockBitbucket({
+ *   clients: [{ clientId: 'app', clientSecret: 's3cret', callbackURL: 'http://127.0.0.1:3000/auth/callback', scopes: ['account'] }],
+ * });
+ */
+export interface MockClient {
+  clientId: string;
+  clientSecret: string;
+  /**
+   * The consumer's callback URL. Redirect URIs must start with it (prefix match).
+   * `undefined`: authorize fails and the token exchange answers
+   * `400 invalid_request "No callback uri defined for the OAuth client."`.
+   */
+  callbackURL?: string;
+  /** Cloud scopes granted to the consumer. Default `['account', 'email']`. */
+  scopes?: string[];
+  /** PEM public key, for Data Center OAuth 1.0a (RSA-SHA1) consumers. */
+  publicKey?: string;
+  /** Private consumers may use the `client_credentials` grant. */
+  private?: boolean;
+}
+
+/** One email address of a user. */
+export interface MockEmail {
+  email: string;
+  primary: boolean;
+  confirmed: boolean;
+}
+
+/** How a user looks on Data Center. */
+export interface MockDataCenterUser {
+  id: number;
+  name: string;
+  slug: string;
+  emailAddress?: string;
+}
+
+/**
+ * A Bitbucket account known to the mock.
+ * @example
+ * const mock = await createMockBitbucket({ users: [{
+ *   uuid: '{11111111-2222-4333-8444-555555555555}', accountId: '5c0000000000000000000001', nickname: 'ann',
+ *   displayName: 'Ann', emails: [{ email: 'ann@example.com', primary: true, confirmed: true }],
+ * }] });
+ */
+export interface MockUser {
+  /** Wrapped in braces, like Bitbucket's: `{768f8c62-…}`. */
+  uuid: string;
+  accountId: string;
+  /** Absent for accounts that have none (GDPR changes). */
+  username?: string;
+  nickname: string;
+  displayName: string;
+  /** Default: an SVG served by the mock. */
+  avatarURL?: string;
+  emails: MockEmail[];
+  /** Data Center identity. Default: derived from the Cloud fields. */
+  dc?: MockDataCenterUser;
+}
+
+/**
+ * How OAuth 1.0a denial is reported to the callback (Bitbucket Cloud's style is undocumented):
+ * `denied` → `?denied=<token>`, `error` → `?error=access_denied&oauth_token=…`,
+ * `oauth_problem` → `?oauth_problem=permissions_denied&oauth_token=…`, `no_verifier` → `?oauth_token=…`.
+ * @example
+ * const mock = await createMockBitbucket({ oauth1DenyStyle: 'no_verifier' });
+ */
+export type OAuth1DenyStyle = 'denied' | 'error' | 'oauth_problem' | 'no_verifier';
+
+/**
+ * Options of {@link createMockBitbucket}.
+ * @example
+ * const mock = await createMockBitbucket({ autoApprove: true, tokenScopeField: 'scopes', oauth1DenyStyle: 'oauth_problem' });
+ */
+export interface MockBitbucketOptions {
+  /** Default: `[DEFAULT_CLIENT]`. */
+  clients?: MockClient[];
+  /** Default: `DEFAULT_USERS`. The first user is the one signed in unless told otherwise. */
+  users?: MockUser[];
+  /** `true`: authorize redirects straight back. Default `false`: a consent page is shown. */
+  autoApprove?: boolean;
+  /** Interface to listen on. Default `'127.0.0.1'`. The port is always random. */
+  host?: string;
+  /** Accepted OAuth 1.0a clock skew, in seconds. Default 300. */
+  oauth1TimestampWindowSeconds?: number;
+  /** Name of the scope field in Cloud token responses: `scope` (since 2026-05-04, default) or legacy `scopes`. */
+  tokenScopeField?: 'scope' | 'scopes';
+  /** OAuth 1.0a denial style. Default: `denied` on Cloud paths, `oauth_problem` on Data Center paths. */
+  oauth1DenyStyle?: OAuth1DenyStyle;
+}
+
+/**
+ * One request as the mock received it.
+ * @example
+ * const tokenCalls = mock.requests.filter((r) => r.endpoint === 'token');
+ * expect(tokenCalls[0]?.headers.authorization).toMatch(/^Basic /);
+ */
+export interface MockRequestRecord {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: Record<string, string | string[]>;
+  /** Lower-case names, values as received. */
+  headers: Record<string, string | string[]>;
+  body: string;
+  /** The fault endpoint the request was routed to, if any. */
+  endpoint?: MockEndpoint;
+}
+
+/** Bitbucket Cloud OAuth 2.0 options, ready to spread into a strategy's options. */
+export interface MockOAuth2Endpoints {
+  authorizationURL: string;
+  tokenURL: string;
+  userProfileURL: string;
+  userEmailsURL: string;
+}
+
+/** Bitbucket Cloud OAuth 1.0a options, ready to spread into a strategy's options. */
+export interface MockOAuth1Endpoints {
+  requestTokenURL: string;
+  userAuthorizationURL: string;
+  accessTokenURL: string;
+  userProfileURL: string;
+  userEmailsURL: string;
+}
+
+/** Bitbucket Data Center URLs on the mock (the base URL is the mock's URL). */
+export interface MockDataCenterEndpoints {
+  baseURL: string;
+  authorizationURL: string;
+  tokenURL: string;
+  requestTokenURL: string;
+  userAuthorizationURL: string;
+  accessTokenURL: string;
+  whoamiURL: string;
+  /** Prefix of `/users/{slug}`: append the URL-encoded slug. */
+  usersURL: string;
+}
+
+/**
+ * A running mock Bitbucket.
+ * @example
+ * const mock = await createMockBitbucket();
+ * const res = await fetch(mock.oauth2Endpoints().userProfileURL, {
+ *   headers: { authorization: `Bearer ${mock.issueAccessToken('jdoe')}` },
+ * });
+ * await mock.close();
+ */
+export interface MockBitbucket {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  readonly url: string;
+  readonly clients: MockClient[];
+  readonly users: MockUser[];
+  /** Cloud OAuth 2.0 URLs on this server. */
+  oauth2Endpoints(): MockOAuth2Endpoints;
+  /** Cloud OAuth 1.0a URLs on this server. */
+  oauth1Endpoints(): MockOAuth1Endpoints;
+  /** Data Center URLs on this server. */
+  dataCenterEndpoints(): MockDataCenterEndpoints;
+  /** Injects a fault (`null` clears the endpoint's fault). */
+  setFault(endpoint: MockEndpoint, fault: MockFault | null, opts?: MockFaultOptions): void;
+  /** Clears every fault. */
+  clearFaults(): void;
+  /** Every request received, oldest first. */
+  readonly requests: MockRequestRecord[];
+  /** A valid Cloud bearer token for a user (index, username, uuid or account id), without a browser. */
+  issueAccessToken(userIndexOrUsername: number | string, clientId?: string): string;
+  /** Every access token issued so far now answers 401 "Access token expired.". */
+  expireAccessTokens(): void;
+  /** Stops the server, destroys open sockets and clears timers. Idempotent. */
+  close(): Promise<void>;
+}
