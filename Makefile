@@ -20,16 +20,34 @@ test: build
 test-cov: build
 	npx jest --coverage $(JEST_ARGS)
 
-lint: node_modules/.installed
+# Types, lint rules and formatting of lib/, test/, examples/ and bench/, then the package as npm and
+# TypeScript users get it: publint checks package.json against the packed files, attw resolves both
+# entry points as node10, node16 (CJS and ESM) and bundler would. Needs dist/, hence `build`.
+lint: build
 	npx tsc -p tsconfig.json --noEmit
+	npx eslint .
+	npx prettier --check .
+	npx publint --strict
+	npx attw --pack .
 
+# API reference of both entry points into docs/ (settings in typedoc.json): a warning, such as an
+# undocumented export or a broken link, fails the target.
 docs: node_modules/.installed
 	npx typedoc
 
+# The example is compiled with tsc (no ts-node) and imports the BUILT package by its own name.
 example: build
-	npx ts-node --transpile-only examples/login/server.ts
+	rm -rf examples/login/dist
+	npx tsc -p examples/login/tsconfig.json
+	node examples/login/dist/server.js
 
+# Browser test of the example; installs Debian's chromium when /usr/bin/chromium is missing.
 e2e: build
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser test..."; \
+	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	rm -rf examples/login/dist
+	npx tsc -p examples/login/tsconfig.json
 	node test/e2e/run.js
 
 bench: build
