@@ -54,7 +54,15 @@ function isCloud(baseURL: string | undefined): baseURL is undefined {
   return hostname === 'bitbucket.org' || hostname === 'api.bitbucket.org';
 }
 
-/** Default OAuth 2.0 endpoints for Cloud (no `baseURL`) or Data Center (`baseURL`). */
+/**
+ * Default OAuth 2.0 endpoints for Cloud (no `baseURL`) or Data Center (`baseURL`).
+ *
+ * @example
+ * ```ts
+ * oauth2Endpoints('https://bitbucket.example.com').tokenURL;
+ * // 'https://bitbucket.example.com/rest/oauth2/latest/token'
+ * ```
+ */
 export function oauth2Endpoints(baseURL?: string): OAuth2Endpoints {
   const base = baseURL === undefined ? undefined : normalizeBaseURL(baseURL);
   if (isCloud(base)) {
@@ -75,7 +83,14 @@ export function oauth2Endpoints(baseURL?: string): OAuth2Endpoints {
   };
 }
 
-/** Default OAuth 1.0a endpoints for Cloud (no `baseURL`) or Data Center (`baseURL`, application links). */
+/**
+ * Default OAuth 1.0a endpoints for Cloud (no `baseURL`) or Data Center (`baseURL`, application links).
+ *
+ * @example
+ * ```ts
+ * oauth1Endpoints().requestTokenURL; // 'https://bitbucket.org/api/1.0/oauth/request_token/'
+ * ```
+ */
 export function oauth1Endpoints(baseURL?: string): OAuth1Endpoints {
   const base = baseURL === undefined ? undefined : normalizeBaseURL(baseURL);
   const { deployment, userProfileURL, userEmailsURL } = oauth2Endpoints(base);

@@ -12,6 +12,12 @@ export interface EmailsPage {
 /**
  * Splits a display name into given and family names: the last word is the family name.
  * Best effort only: names do not split this simply in every culture, so use `displayName` to show.
+ *
+ * @example
+ * ```ts
+ * splitName('Jane van Doe'); // { givenName: 'Jane van', familyName: 'Doe' }
+ * splitName('Cher');         // { givenName: 'Cher', familyName: '' }
+ * ```
  */
 export function splitName(displayName: string | undefined): { givenName: string; familyName: string } | undefined {
   const words = displayName?.trim().split(/\s+/) ?? [];
@@ -20,7 +26,15 @@ export function splitName(displayName: string | undefined): { givenName: string;
   return { givenName: words.slice(0, -1).join(' '), familyName: words[words.length - 1] as string };
 }
 
-/** Orders emails primary first, then verified, then the rest (stable), dropping repeats of an address. */
+/**
+ * Orders emails primary first, then verified, then the rest (stable), dropping repeats of an address.
+ *
+ * @example
+ * ```ts
+ * orderEmails([{ value: 'b@x.io', primary: false, verified: true }, { value: 'a@x.io', primary: true, verified: true }])[0].value;
+ * // 'a@x.io'
+ * ```
+ */
 export function orderEmails(emails: readonly BitbucketEmail[]): BitbucketEmail[] {
   const rank = (e: BitbucketEmail): number => (e.primary ? 0 : e.verified ? 1 : 2);
   const seen = new Set<string>();
@@ -37,6 +51,14 @@ export function orderEmails(emails: readonly BitbucketEmail[]): BitbucketEmail[]
 /**
  * Parses one page of Bitbucket Cloud's `GET /2.0/user/emails`.
  * Entries without an address are skipped; a page whose `values` is not a list is an error.
+ *
+ * @example
+ * ```ts
+ * const { emails, next } = parseEmailsPage(JSON.parse(body));
+ * if (next !== null) {
+ *   // fetch the next page (same origin only)
+ * }
+ * ```
  */
 export function parseEmailsPage(json: unknown): EmailsPage {
   const page = requireObject(json, 'emails page');

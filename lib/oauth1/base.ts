@@ -4,8 +4,11 @@ import OAuthStrategyModule = require('passport-oauth1');
 
 /** The request token and secret between the two legs of the flow (passport-oauth1's store interface). */
 export interface RequestTokenStore {
+  /** Gives back the secret of `token` when this browser's sign-in asked for it; `false` (+ info) to fail the login. */
   get(req: Request, token: string, cb: (err: Error | null, tokenSecret?: string | false, info?: object) => void): void;
+  /** Remembers the request token and its secret for the callback. */
   set(req: Request, token: string, tokenSecret: string, cb: (err?: Error | null) => void): void;
+  /** Forgets the request token once it was traded, so it cannot be replayed. */
   destroy(req: Request, token: string, cb: (err?: Error | null) => void): void;
 }
 
@@ -42,6 +45,7 @@ export interface OAuthStrategyOptions {
 /** A passport-oauth1 strategy instance, as far as this package uses it. */
 export interface OAuthStrategyInstance extends Strategy, StrategyCreatedStatic {
   name: string;
+  /** @internal node-oauth's client; its two token calls are replaced by this package. */
   _oauth: OAuth1TokenClient;
   authenticate(req: Request, options?: AuthenticateOptions): void;
   userProfile(token: string, tokenSecret: string, params: Record<string, string>, done: (err?: unknown, profile?: unknown) => void): void;

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { AuthenticateOptions } from 'passport';
-import OAuth2Strategy from 'passport-oauth2';
+// NOTE: `import … = require` keeps the published .d.ts valid for consumers without esModuleInterop.
+import OAuth2Strategy = require('passport-oauth2');
 import { callbackParam, malformedCallbackParam, providerErrorMessage } from '../callback';
 import { normalizeBaseURL, oauth2Endpoints, type Deployment } from '../endpoints';
 import { TokenError } from '../errors';
