@@ -50,6 +50,8 @@ export interface OAuthStrategyInstance extends Strategy, StrategyCreatedStatic {
   authenticate(req: Request, options?: AuthenticateOptions): void;
   userProfile(token: string, tokenSecret: string, params: Record<string, string>, done: (err?: unknown, profile?: unknown) => void): void;
   parseErrorResponse(body: string, status: number): Error | null;
+  /** Wraps a failed token request in an error (`parseErrorResponse`'s, else an `InternalOAuthError`). */
+  _createOAuthError(message: string, err: unknown): Error;
 }
 
 /** passport-oauth1's `Strategy` constructor. */

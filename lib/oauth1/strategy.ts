@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { AuthenticateOptions } from 'passport';
 import { callbackParam, malformedCallbackParam, providerErrorMessage } from '../callback';
 import { normalizeBaseURL, oauth1Endpoints, type Deployment } from '../endpoints';
+import { InternalOAuthError, TokenEndpointFailure } from '../errors';
 import { requireOption, resolveLimits } from '../options';
 import { createProfileLoader, settle, type ProfileLoader } from '../profile-loader';
 import type { BitbucketProfile } from '../profile-types';
@@ -136,7 +137,8 @@ export class BitbucketStrategy extends OAuthStrategy {
     if (error !== undefined) {
       return this.fail({ message: providerErrorMessage(error, callbackParam(req.query, 'error_description')) }, 403);
     }
-    if (callbackParam(req.query, 'oauth_token') !== undefined && callbackParam(req.query, 'oauth_verifier') === undefined) {
+    // An empty `oauth_verifier` is no verifier either (passport-oauth1 would send the exchange without one).
+    if (callbackParam(req.query, 'oauth_token') !== undefined && !callbackParam(req.query, 'oauth_verifier')) {
       return this.fail({ message: 'Bitbucket sent you back without authorizing the sign-in.' }, 403);
     }
     const forwardError = this.error.bind(this);
@@ -160,6 +162,19 @@ export class BitbucketStrategy extends OAuthStrategy {
       this.loadProfile((method, url) => authorizationHeader({ method, url, credentials: this.credentials, token, tokenSecret })),
       done,
     );
+  }
+
+  /**
+   * Turns a failed token request into a `TokenError` (Bitbucket answered with an error body) or an
+   * `InternalOAuthError` (no usable answer).
+   *
+   * NOTE: passport-oauth1 wraps failures in its own `InternalOAuthError` class, not the one this
+   * package exports (passport-oauth2's), so `err instanceof InternalOAuthError` would be false for
+   * this strategy only. The exported class is used, as the OAuth 2.0 strategy does.
+   */
+  override _createOAuthError(message: string, err: unknown): Error {
+    const parsed = err instanceof TokenEndpointFailure && err.data !== '' ? this.parseErrorResponse(err.data, err.statusCode) : null;
+    return parsed ?? new InternalOAuthError(message, err);
   }
 
   /** Reads Bitbucket's plain-text and `oauth_problem` error answers into a `TokenError`. */

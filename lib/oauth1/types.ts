@@ -25,7 +25,10 @@ export interface BitbucketOAuth1BaseOptions extends BitbucketCommonOptions {
   accessTokenURL?: string;
   /** Where the request token waits between the two legs. Default: the session, checked against the callback. */
   store?: RequestTokenStore;
-  /** Skip reading the profile: `true`, or `(token, tokenSecret, done) => done(null, skip)`. */
+  /**
+   * Skip reading the profile: `true`, or `(token, tokenSecret, done) => done(null, skip)`. NOTE: the verify
+   * callback then receives `undefined` as `profile` (its type says `BitbucketProfile`, so do not read it when skipping).
+   */
   skipUserProfile?: boolean | ((token: string, tokenSecret: string, done: (err: Error | null, skip?: boolean) => void) => void);
 }
 
@@ -42,7 +45,14 @@ export interface BitbucketStrategyOptionsWithRequest extends BitbucketOAuth1Base
 /** `(token, tokenSecret, profile, done)` */
 export type BitbucketVerifyFunction = (token: string, tokenSecret: string, profile: BitbucketProfile, done: VerifyCallback) => void;
 
-/** `(token, tokenSecret, params, profile, done)`: `params` holds the access token answer's other fields. */
+/**
+ * `(token, tokenSecret, params, profile, done)`: `params` holds the access token answer's other fields.
+ *
+ * NOTE: TypeScript infers the parameters of an inline verify only for the 4-argument form (and the
+ * 5-argument form with `passReqToCallback: true`): overload resolution fixes an inline function's
+ * parameters from the first overload whose options fit. Type this form (and the 6-argument one)
+ * explicitly: `const verify: BitbucketVerifyFunctionWithParams = (token, tokenSecret, params, profile, done) => …`.
+ */
 export type BitbucketVerifyFunctionWithParams = (
   token: string,
   tokenSecret: string,
@@ -60,7 +70,10 @@ export type BitbucketVerifyFunctionWithRequest = (
   done: VerifyCallback,
 ) => void;
 
-/** `(req, token, tokenSecret, params, profile, done)` */
+/**
+ * `(req, token, tokenSecret, params, profile, done)`. NOTE: type it explicitly, as
+ * {@link BitbucketVerifyFunctionWithParams} explains: TypeScript cannot infer it inline.
+ */
 export type BitbucketVerifyFunctionWithRequestAndParams = (
   req: Request,
   token: string,
