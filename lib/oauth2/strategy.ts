@@ -46,11 +46,15 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
   private readonly tokenClient: TokenClient;
   private readonly loadProfile: ProfileLoader;
 
+  // NOTE: four overloads, not two with unions: a union of verify types gives an inline 4-argument verify
+  // no contextual types at all (TypeScript cannot tell the arities apart), so its parameters would be `any`.
   constructor(options: BitbucketOAuth2StrategyOptions, verify: BitbucketOAuth2VerifyFunction);
+  // eslint-disable-next-line @typescript-eslint/unified-signatures -- see the NOTE above
   constructor(options: BitbucketOAuth2StrategyOptions, verify: BitbucketOAuth2VerifyFunctionWithParams);
   constructor(options: BitbucketOAuth2StrategyOptionsWithRequest, verify: BitbucketOAuth2VerifyFunctionWithRequest);
   constructor(
     options: BitbucketOAuth2StrategyOptionsWithRequest,
+    // eslint-disable-next-line @typescript-eslint/unified-signatures -- see the NOTE above
     verify: BitbucketOAuth2VerifyFunctionWithRequestAndParams,
   );
   constructor(
@@ -62,11 +66,22 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
       | BitbucketOAuth2VerifyFunctionWithRequestAndParams,
   ) {
     if (typeof verify !== 'function') throw new TypeError('BitbucketOAuth2Strategy requires a verify callback');
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers may pass no options
     const clientID = requireOption('BitbucketOAuth2Strategy', 'clientID', options?.clientID);
     const clientSecret = requireOption('BitbucketOAuth2Strategy', 'clientSecret', options.clientSecret);
     const defaults = oauth2Endpoints(options.baseURL);
     const limits: ResolvedLimits = resolveLimits(options);
     const datacenter = defaults.deployment === 'datacenter';
+    // NOTE: checked here, not at the first login: passport-oauth2 only trips over a bad `pkce` when a user
+    // signs in, and any `clientAuthentication` but 'basic' would silently post the secret in the body.
+    if (options.pkce !== undefined && ![true, false, 'S256', 'plain'].includes(options.pkce)) {
+      throw new TypeError(`pkce must be true, false, 'S256' or 'plain', got ${JSON.stringify(options.pkce)}`);
+    }
+    if (options.clientAuthentication !== undefined && !['basic', 'body'].includes(options.clientAuthentication)) {
+      throw new TypeError(
+        `clientAuthentication must be 'basic' or 'body', got ${JSON.stringify(options.clientAuthentication)}`,
+      );
+    }
     // NOTE: Data Center honours `scope` and needs one; Cloud ignores it (consumer checkboxes decide).
     const scope = options.scope ?? (datacenter ? 'PUBLIC_REPOS' : undefined);
     super(
@@ -103,7 +118,8 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
         deployment: defaults.deployment,
         baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
         userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
-        userEmailsURL: !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
+        userEmailsURL:
+          !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
       },
       limits,
     );
@@ -125,7 +141,8 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
    * every error Bitbucket sends back become `fail()`, so `failureRedirect` applies instead of a 500.
    */
   override authenticate(req: Request, options?: AuthenticateOptions): void {
-    const problem = malformedCallbackParam(req.query, CALLBACK_PARAMS) ?? malformedCallbackParam(req.body, CALLBACK_PARAMS);
+    const problem =
+      malformedCallbackParam(req.query, CALLBACK_PARAMS) ?? malformedCallbackParam(req.body, CALLBACK_PARAMS);
     if (problem) return this.fail({ message: problem }, 400);
     const error = callbackParam(req.query, 'error');
     if (error !== undefined) {
@@ -168,7 +185,8 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
    * ```
    */
   async refresh(refreshToken: string): Promise<RefreshedTokens> {
-    if (typeof refreshToken !== 'string' || refreshToken === '') throw new TypeError('refresh() requires a refresh token');
+    if (typeof refreshToken !== 'string' || refreshToken === '')
+      throw new TypeError('refresh() requires a refresh token');
     const token = await this.exchange({ grant_type: 'refresh_token', refresh_token: refreshToken });
     return {
       accessToken: token.accessToken,

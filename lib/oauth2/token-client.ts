@@ -70,9 +70,11 @@ export function parseTokenErrorBody(body: string, status: number): TokenError | 
     return null;
   }
   if (!isObject(json) || typeof json.error !== 'string' || json.error === '') return null;
-  const description = typeof json.error_description === 'string' ? excerpt(json.error_description) : undefined;
+  const code = excerpt(json.error, 64);
+  const description = typeof json.error_description === 'string' ? excerpt(json.error_description) : '';
   const uri = typeof json.error_uri === 'string' ? json.error_uri : undefined;
-  return new TokenError(description, excerpt(json.error, 64), uri, status);
+  // NOTE: error_description is optional (RFC 6749 §5.2); without it the message is the code, never `undefined`.
+  return new TokenError(description !== '' ? description : code, code, uri, status);
 }
 
 /** Turns whatever {@link requestToken} rejected with into passport-oauth2's error types. */

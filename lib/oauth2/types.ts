@@ -6,7 +6,7 @@ import type { BitbucketTokenParams } from '../token-response';
 import type { ClientAuthentication } from './token-client';
 
 /** The `done` callback of a verify function, as Passport defines it. */
-export type VerifyCallback = (err?: Error | null | unknown, user?: Express.User | false, info?: object) => void;
+export type VerifyCallback = (err?: unknown, user?: Express.User | false, info?: object) => void;
 
 /** Options of {@link BitbucketOAuth2Strategy}, whatever `passReqToCallback` is. */
 export interface BitbucketOAuth2BaseOptions extends BitbucketCommonOptions {
@@ -40,7 +40,8 @@ export interface BitbucketOAuth2BaseOptions extends BitbucketCommonOptions {
   clientAuthentication?: ClientAuthentication;
   /**
    * Skip reading the profile: `true`, or a function deciding per login
-   * (`(accessToken, done) => done(null, skip)`).
+   * (`(accessToken, done) => done(null, skip)`). NOTE: the verify callback then receives `undefined`
+   * as `profile` (its type says `BitbucketProfile`, so do not read it when skipping).
    */
   skipUserProfile?: boolean | ((accessToken: string, done: (err: Error | null, skip?: boolean) => void) => void);
 }
@@ -63,7 +64,14 @@ export type BitbucketOAuth2VerifyFunction = (
   done: VerifyCallback,
 ) => void;
 
-/** `(accessToken, refreshToken, params, profile, done)`: `params` holds the granted `scope` and `expires_in`. */
+/**
+ * `(accessToken, refreshToken, params, profile, done)`: `params` holds the granted `scope` and `expires_in`.
+ *
+ * NOTE: TypeScript infers the parameters of an inline verify only for the 4-argument form (and the
+ * 5-argument form with `passReqToCallback: true`): overload resolution fixes an inline function's
+ * parameters from the first overload whose options fit. Type this form (and the 6-argument one)
+ * explicitly: `const verify: BitbucketOAuth2VerifyFunctionWithParams = (accessToken, refreshToken, params, profile, done) => …`.
+ */
 export type BitbucketOAuth2VerifyFunctionWithParams = (
   accessToken: string,
   refreshToken: string | undefined,
@@ -81,7 +89,10 @@ export type BitbucketOAuth2VerifyFunctionWithRequest = (
   done: VerifyCallback,
 ) => void;
 
-/** `(req, accessToken, refreshToken, params, profile, done)` */
+/**
+ * `(req, accessToken, refreshToken, params, profile, done)`. NOTE: type it explicitly, as
+ * {@link BitbucketOAuth2VerifyFunctionWithParams} explains: TypeScript cannot infer it inline.
+ */
 export type BitbucketOAuth2VerifyFunctionWithRequestAndParams = (
   req: Request,
   accessToken: string,

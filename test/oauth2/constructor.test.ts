@@ -1,0 +1,120 @@
+import { BitbucketOAuth2Strategy, type BitbucketOAuth2StrategyOptions } from 'passport-bitbucket-oauth';
+
+const verify = (): void => undefined;
+const valid: BitbucketOAuth2StrategyOptions = { clientID: 'key', clientSecret: 'secret' };
+
+/** Builds a strategy from options the type checker would refuse, as plain JavaScript users may pass them. */
+function construct(options: unknown, verifyFn: unknown = verify): BitbucketOAuth2Strategy {
+  return new BitbucketOAuth2Strategy(options as BitbucketOAuth2StrategyOptions, verifyFn as () => void);
+}
+
+describe('the BitbucketOAuth2Strategy constructor', () => {
+  it('requires a verify callback', () => {
+    expect(() => new BitbucketOAuth2Strategy(valid, undefined as never)).toThrow(
+      new TypeError('BitbucketOAuth2Strategy requires a verify callback'),
+    );
+    expect(() => construct(valid, 'verify')).toThrow(
+      new TypeError('BitbucketOAuth2Strategy requires a verify callback'),
+    );
+  });
+
+  it('requires clientID', () => {
+    expect(() => construct({ clientSecret: 'secret' })).toThrow(
+      new TypeError('BitbucketOAuth2Strategy requires a clientID option'),
+    );
+    expect(() => construct({ clientID: '', clientSecret: 'secret' })).toThrow(
+      new TypeError('BitbucketOAuth2Strategy requires a clientID option'),
+    );
+    expect(() => construct(undefined)).toThrow(new TypeError('BitbucketOAuth2Strategy requires a clientID option'));
+  });
+
+  it('requires clientSecret', () => {
+    expect(() => construct({ clientID: 'key' })).toThrow(
+      new TypeError('BitbucketOAuth2Strategy requires a clientSecret option'),
+    );
+    expect(() => construct({ clientID: 'key', clientSecret: 42 })).toThrow(
+      new TypeError('BitbucketOAuth2Strategy requires a clientSecret option'),
+    );
+  });
+
+  it('refuses a baseURL that is not an absolute URL', () => {
+    expect(() => construct({ ...valid, baseURL: 'bitbucket.example.com' })).toThrow(
+      new TypeError('baseURL must be an absolute URL, got "bitbucket.example.com"'),
+    );
+    expect(() => construct({ ...valid, baseURL: '' })).toThrow(
+      new TypeError('baseURL must be an absolute URL, got ""'),
+    );
+  });
+
+  it('refuses a baseURL that is not http(s)', () => {
+    expect(() => construct({ ...valid, baseURL: 'ftp://bitbucket.example.com' })).toThrow(
+      new TypeError('baseURL must use https (or http), got ftp:'),
+    );
+  });
+
+  it('refuses a baseURL with a query, a fragment or credentials', () => {
+    const message = 'baseURL must not carry a query, a fragment or credentials';
+    expect(() => construct({ ...valid, baseURL: 'https://bitbucket.example.com/?x=1' })).toThrow(
+      new TypeError(message),
+    );
+    expect(() => construct({ ...valid, baseURL: 'https://bitbucket.example.com/#top' })).toThrow(
+      new TypeError(message),
+    );
+    expect(() => construct({ ...valid, baseURL: 'https://admin:pw@bitbucket.example.com' })).toThrow(
+      new TypeError(message),
+    );
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '1000'])('refuses timeout %p', (timeout) => {
+    expect(() => construct({ ...valid, timeout })).toThrow(
+      new TypeError(`timeout must be a positive integer, got ${String(timeout)}`),
+    );
+  });
+
+  it('refuses a maxResponseBytes or maxEmailPages that is not a positive integer', () => {
+    expect(() => construct({ ...valid, maxResponseBytes: 0 })).toThrow(
+      new TypeError('maxResponseBytes must be a positive integer, got 0'),
+    );
+    expect(() => construct({ ...valid, maxEmailPages: -3 })).toThrow(
+      new TypeError('maxEmailPages must be a positive integer, got -3'),
+    );
+  });
+
+  it('refuses PKCE without state, as passport-oauth2 does', () => {
+    expect(() => construct({ ...valid, pkce: true, state: false })).toThrow(
+      new TypeError('OAuth2Strategy requires `state: true` option when PKCE is enabled'),
+    );
+  });
+
+  it('refuses a pkce method other than S256 or plain at construction, not at the first login', () => {
+    expect(() => construct({ ...valid, pkce: 'S512' })).toThrow(
+      new TypeError(`pkce must be true, false, 'S256' or 'plain', got "S512"`),
+    );
+    expect(() => construct({ ...valid, pkce: 's256' })).toThrow(
+      new TypeError(`pkce must be true, false, 'S256' or 'plain', got "s256"`),
+    );
+  });
+
+  it('refuses an unknown clientAuthentication instead of silently posting the secret in the body', () => {
+    expect(() => construct({ ...valid, clientAuthentication: 'Basic' })).toThrow(
+      new TypeError(`clientAuthentication must be 'basic' or 'body', got "Basic"`),
+    );
+  });
+
+  it('accepts every documented pkce and clientAuthentication value', () => {
+    for (const pkce of [true, false, 'S256', 'plain'])
+      expect(construct({ ...valid, pkce }).name).toBe('bitbucket-oauth2');
+    for (const clientAuthentication of ['basic', 'body'])
+      expect(construct({ ...valid, clientAuthentication }).name).toBe('bitbucket-oauth2');
+  });
+
+  it('treats a baseURL on bitbucket.org as Bitbucket Cloud', () => {
+    expect(construct({ ...valid, baseURL: 'https://bitbucket.org' }).deployment).toBe('cloud');
+    expect(construct({ ...valid, baseURL: 'https://api.bitbucket.org/' }).deployment).toBe('cloud');
+  });
+
+  it('treats any other baseURL as Data Center, with a trailing slash or a context path', () => {
+    expect(construct({ ...valid, baseURL: 'https://bitbucket.example.com/' }).deployment).toBe('datacenter');
+    expect(construct({ ...valid, baseURL: 'https://example.com/bitbucket' }).deployment).toBe('datacenter');
+  });
+});

@@ -1,0 +1,312 @@
+import { createHash } from 'node:crypto';
+import {
+  BitbucketAPIError,
+  BitbucketOAuth2Strategy,
+  TokenError,
+  type BitbucketOAuth2VerifyFunctionWithParams,
+  type BitbucketProfile,
+  type BitbucketTokenParams,
+} from 'passport-bitbucket-oauth';
+import { DEFAULT_CLIENT, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
+import { startApp } from '../support/app';
+import { followApp, login } from '../support/flow';
+import { guardProcess } from '../support/process-guard';
+import {
+  authorizeOnly,
+  bearerTokenSeen,
+  errorTexts,
+  expectNoCredentials,
+  formOf,
+  locationQuery,
+  onlyRequestTo,
+  requestsTo,
+  useHarness,
+} from './helpers';
+
+guardProcess();
+
+const seen: { params: BitbucketTokenParams; profile: BitbucketProfile; refreshToken: string | undefined }[] = [];
+const verify: BitbucketOAuth2VerifyFunctionWithParams = (_accessToken, refreshToken, params, profile, done) => {
+  seen.push({ params, profile, refreshToken });
+  done(null, { id: profile.id, username: profile.username });
+};
+beforeEach(() => seen.splice(0));
+
+/** Options for Data Center on the mock: only the base URL, every endpoint derived from it. */
+const dcOptions = (
+  mock: MockBitbucket,
+): { baseURL: string; clientID: string; clientSecret: string; callbackURL: string } => ({
+  baseURL: mock.url,
+  clientID: DEFAULT_CLIENT.clientId,
+  clientSecret: DEFAULT_CLIENT.clientSecret,
+  callbackURL: '/callback',
+});
+
+describe('Data Center OAuth 2.0 with baseURL only', () => {
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify));
+
+  it('is a datacenter strategy named bitbucket-oauth2', () => {
+    const { strategy } = harness();
+    expect(strategy.deployment).toBe('datacenter');
+    expect(strategy.name).toBe('bitbucket-oauth2');
+  });
+
+  it('sends the browser to {base}/rest/oauth2/latest/authorize with the default scope PUBLIC_REPOS', async () => {
+    const start = await harness().app.agent().get('/login');
+    const location = new URL(String(start.headers.location));
+    expect(location.origin + location.pathname).toBe(`${harness().mock.url}/rest/oauth2/latest/authorize`);
+    expect(locationQuery(start)).toEqual({
+      client_id: 'mock-client-id',
+      response_type: 'code',
+      redirect_uri: `${harness().app.url}/callback`,
+      scope: 'PUBLIC_REPOS',
+      state: expect.stringMatching(/^[A-Za-z0-9]{24}$/),
+    });
+  });
+
+  it('signs the user in with the Data Center profile', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.status).toBe(200);
+    expect(callback?.body.user).toEqual({ id: '1', username: 'jdoe' });
+    const { url } = harness().mock;
+    expect(seen[0]?.profile).toEqual({
+      provider: 'bitbucket',
+      deployment: 'datacenter',
+      id: '1',
+      username: 'jdoe',
+      displayName: 'Jane Doe',
+      name: { givenName: 'Jane', familyName: 'Doe' },
+      profileUrl: `${url}/users/jdoe`,
+      photos: [{ value: `${url}/users/jdoe/avatar.png?s=256` }],
+      emails: [{ value: 'jane@example.com', primary: true, verified: false }],
+      _raw: expect.any(String),
+      _json: {
+        name: 'jdoe',
+        emailAddress: 'jane@example.com',
+        id: 1,
+        displayName: 'Jane Doe',
+        active: true,
+        slug: 'jdoe',
+        type: 'NORMAL',
+        links: { self: [{ href: `${url}/users/jdoe` }] },
+        avatarUrl: '/users/jdoe/avatar.png?s=256',
+      },
+    });
+  });
+
+  it('gives verify the Data Center token params: scope PUBLIC_REPOS, expires_in 3600, and a refresh token', async () => {
+    await login(harness().app.agent());
+    expect(seen[0]?.params).toEqual({
+      scope: 'PUBLIC_REPOS',
+      access_token: bearerTokenSeen(harness().mock),
+      token_type: 'bearer',
+      expires_in: 3600,
+    });
+    expect(seen[0]?.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('sends the client credentials in the form body, not with HTTP Basic', async () => {
+    await login(harness().app.agent());
+    const token = onlyRequestTo(harness().mock, 'token');
+    expect(token.path).toBe('/rest/oauth2/latest/token');
+    expect(token.headers).not.toHaveProperty('authorization');
+    expect(token.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(formOf(token)).toEqual({
+      grant_type: 'authorization_code',
+      code: expect.any(String),
+      redirect_uri: `${harness().app.url}/callback`,
+      client_id: 'mock-client-id',
+      client_secret: 'mock-client-secret',
+    });
+  });
+
+  it('reads whoami, then users/{slug}?avatarSize=256, both with a Bearer header', async () => {
+    await login(harness().app.agent());
+    const token = bearerTokenSeen(harness().mock);
+    const whoami = onlyRequestTo(harness().mock, 'whoami');
+    const user = onlyRequestTo(harness().mock, 'dcUser');
+    expect(whoami.path).toBe('/plugins/servlet/applinks/whoami');
+    expect(user.path).toBe('/rest/api/latest/users/jdoe');
+    expect(user.query).toEqual({ avatarSize: '256' });
+    for (const record of [whoami, user]) {
+      expect(record.headers.authorization).toBe(`Bearer ${token}`);
+      expect(record.query).not.toHaveProperty('access_token');
+    }
+    expect(harness().mock.requests.findIndex((r) => r.endpoint === 'whoami')).toBeLessThan(
+      harness().mock.requests.findIndex((r) => r.endpoint === 'dcUser'),
+    );
+    expect(requestsTo(harness().mock, 'user')).toEqual([]);
+    expect(requestsTo(harness().mock, 'emails')).toEqual([]);
+  });
+
+  it('signs in another user by their slug', async () => {
+    const { callback } = await login(harness().app.agent(), { mockUser: 'mmails' });
+    expect(callback?.body.user).toEqual({ id: '3', username: 'mmails' });
+    expect(onlyRequestTo(harness().mock, 'dcUser').path).toBe('/rest/api/latest/users/mmails');
+    expect(seen[0]?.profile.emails).toEqual([{ value: 'max.mails+11@example.org', primary: true, verified: false }]);
+  });
+
+  it('fails a replayed code (invalid_grant) with "expired or already used"', async () => {
+    const agent = harness().app.agent();
+    const callbackPath = await authorizeOnly(agent, harness().mock);
+    const code = String(new URL(callbackPath, 'http://x').searchParams.get('code'));
+    await fetch(harness().mock.dataCenterEndpoints().tokenURL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: `${harness().app.url}/callback`,
+        client_id: 'mock-client-id',
+        client_secret: 'mock-client-secret',
+      }).toString(),
+    });
+    const callback = await agent.get(callbackPath);
+    expect((await followApp(agent, callback)).body).toEqual({
+      messages: ['The sign-in link has expired or was already used. Please sign in again.'],
+    });
+  });
+
+  it('gives a BitbucketAPIError with Data Center’s error message when users/{slug} fails', async () => {
+    harness().mock.setFault('dcUser', {
+      kind: 'json',
+      status: 404,
+      body: {
+        errors: [
+          {
+            context: null,
+            message: 'User jdoe does not exist.',
+            exceptionName: 'com.atlassian.bitbucket.user.NoSuchUserException',
+          },
+        ],
+      },
+    });
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.status).toBe(500);
+    const err = harness().app.errors[0];
+    expect(err).toBeInstanceOf(BitbucketAPIError);
+    expect(err).toMatchObject({
+      code: 'http',
+      status: 404,
+      bitbucketMessage: 'User jdoe does not exist.',
+      url: `GET ${harness().mock.url}/rest/api/latest/users/jdoe`,
+    });
+    expect(seen).toEqual([]);
+    expectNoCredentials([...errorTexts(err), callback?.text ?? ''], [bearerTokenSeen(harness().mock)]);
+  });
+
+  it('refreshes with the credentials in the body and rotates the refresh token', async () => {
+    await login(harness().app.agent());
+    const old = seen[0]!.refreshToken!;
+    harness().mock.requests.splice(0);
+    const { strategy } = harness();
+    const tokens = await strategy.refresh(old);
+    expect(tokens.refreshToken).not.toBe(old);
+    expect(tokens.expiresIn).toBe(3600);
+    expect(tokens.scopes).toEqual(['PUBLIC_REPOS']);
+    expect(formOf(onlyRequestTo(harness().mock, 'token'))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: old,
+      client_id: 'mock-client-id',
+      client_secret: 'mock-client-secret',
+    });
+    await expect(strategy.refresh(old)).rejects.toMatchObject({
+      name: 'TokenError',
+      code: 'invalid_grant',
+      message: 'Invalid refresh token',
+    });
+  });
+});
+
+describe('Data Center refusing a scope the application link does not allow', () => {
+  const harness = useHarness(
+    (mock) => new BitbucketOAuth2Strategy({ ...dcOptions(mock), scope: 'ACCOUNT_WRITE' }, verify),
+  );
+
+  it('sends the browser back with invalid_scope, which goes to failureRedirect, not to a 500', async () => {
+    const agent = harness().app.agent();
+    const { authorize, callback } = await login(agent);
+    expect(Object.fromEntries(new URL(String(authorize.headers.location)).searchParams)).toMatchObject({
+      error: 'invalid_scope',
+    });
+    expect(callback?.status).toBe(302);
+    expect((await followApp(agent, callback!)).body).toEqual({
+      messages: [
+        'Bitbucket did not authorize the sign-in (invalid_scope): Invalid scope. Allowed scopes: PUBLIC_REPOS, REPO_READ, REPO_WRITE, REPO_ADMIN, PROJECT_ADMIN.',
+      ],
+    });
+    expect(requestsTo(harness().mock, 'token')).toEqual([]);
+    expect(harness().app.errors).toEqual([]);
+  });
+});
+
+describe('Data Center with a list of scopes and PKCE', () => {
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy({ ...dcOptions(mock), scope: ['REPO_READ', 'PUBLIC_REPOS'], pkce: 'S256' }, verify),
+  );
+
+  it('asks for every scope, space-separated, and proves the code with S256', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.body.user).toEqual({ id: '1', username: 'jdoe' });
+    const authorize = onlyRequestTo(harness().mock, 'authorize').query;
+    expect(authorize.scope).toBe('REPO_READ PUBLIC_REPOS');
+    const verifier = String(formOf(onlyRequestTo(harness().mock, 'token')).code_verifier);
+    expect(authorize.code_challenge).toBe(createHash('sha256').update(verifier).digest('base64url'));
+    expect(seen[0]?.params.scope).toBe('REPO_READ PUBLIC_REPOS');
+  });
+});
+
+describe('Data Center with a wrong client secret', () => {
+  const harness = useHarness(
+    (mock) => new BitbucketOAuth2Strategy({ ...dcOptions(mock), clientSecret: 'wrong' }, verify),
+  );
+
+  it('gets TokenError invalid_client (401) and no secret in the error', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.status).toBe(500);
+    const err = harness().app.errors[0];
+    expect(err).toBeInstanceOf(TokenError);
+    expect(err).toMatchObject({ code: 'invalid_client', status: 401, message: 'Client authentication failed.' });
+    for (const text of [...errorTexts(err), callback?.text ?? '']) expect(text).not.toContain('wrong');
+  });
+});
+
+describe('Data Center with clientAuthentication: basic', () => {
+  const harness = useHarness(
+    (mock) => new BitbucketOAuth2Strategy({ ...dcOptions(mock), clientAuthentication: 'basic' }, verify),
+  );
+
+  it('sends HTTP Basic instead, and the secret is not in the body', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.body.user).toEqual({ id: '1', username: 'jdoe' });
+    const token = onlyRequestTo(harness().mock, 'token');
+    expect(token.headers.authorization).toBe(
+      `Basic ${Buffer.from('mock-client-id:mock-client-secret').toString('base64')}`,
+    );
+    expect(formOf(token)).not.toHaveProperty('client_secret');
+  });
+});
+
+describe('Data Center behind a context path', () => {
+  it('derives every endpoint from the base URL, the context path kept', async () => {
+    const strategy = new BitbucketOAuth2Strategy(
+      {
+        baseURL: 'https://example.com/bitbucket/',
+        clientID: 'key',
+        clientSecret: 'secret',
+        callbackURL: 'https://app.example.com/cb',
+      },
+      verify,
+    );
+    const app = await startApp(strategy);
+    try {
+      const start = await app.agent().get('/login');
+      const location = new URL(String(start.headers.location));
+      expect(location.origin + location.pathname).toBe('https://example.com/bitbucket/rest/oauth2/latest/authorize');
+      expect(location.searchParams.get('scope')).toBe('PUBLIC_REPOS');
+    } finally {
+      await app.close();
+    }
+  });
+});

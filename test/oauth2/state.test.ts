@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import type { Request } from 'express';
+import { BitbucketOAuth2Strategy } from 'passport-bitbucket-oauth';
+import type { StateStore } from 'passport-oauth2';
+import { followApp, login } from '../support/flow';
+import { guardProcess } from '../support/process-guard';
+import {
+  authorizeOnly,
+  cloudOptions,
+  formOf,
+  JDOE_UUID,
+  locationQuery,
+  onlyRequestTo,
+  requestsTo,
+  useHarness,
+} from './helpers';
+
+guardProcess();
+
+/** The callback path with one query parameter replaced (or removed with `null`). */
+function withParam(path: string, name: string, value: string | null): string {
+  const url = new URL(path, 'http://app.invalid');
+  if (value === null) url.searchParams.delete(name);
+  else url.searchParams.set(name, value);
+  return url.pathname + url.search;
+}
+
+describe('CSRF state, on by default', () => {
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy(cloudOptions(mock), (_a, _r, profile, done) => done(null, { id: profile.id })),
+  );
+
+  it('puts a fresh random state on every authorize URL', async () => {
+    const first = locationQuery(await harness().app.agent().get('/login')).state;
+    const second = locationQuery(await harness().app.agent().get('/login')).state;
+    expect(first).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(second).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(first).not.toBe(second);
+  });
+
+  it('fails a callback whose state was forged, without exchanging the code', async () => {
+    const agent = harness().app.agent();
+    const callbackPath = await authorizeOnly(agent, harness().mock);
+    const callback = await agent.get(withParam(callbackPath, 'state', 'forged-state'));
+    expect(callback.status).toBe(302);
+    expect((await followApp(agent, callback)).body).toEqual({ messages: ['Invalid authorization request state.'] });
+    expect(requestsTo(harness().mock, 'token')).toEqual([]);
+    expect(harness().app.errors).toEqual([]);
+  });
+
+  it('fails a callback that carries no state', async () => {
+    const agent = harness().app.agent();
+    const callbackPath = await authorizeOnly(agent, harness().mock);
+    const callback = await agent.get(withParam(callbackPath, 'state', null));
+    expect((await followApp(agent, callback)).body).toEqual({ messages: ['Invalid authorization request state.'] });
+    expect(requestsTo(harness().mock, 'token')).toEqual([]);
+  });
+
+  it('fails a callback opened in another browser (a session that never started the login)', async () => {
+    const callbackPath = await authorizeOnly(harness().app.agent(), harness().mock);
+    const other = harness().app.agent();
+    const callback = await other.get(callbackPath);
+    expect((await followApp(other, callback)).body).toEqual({
+      messages: ['Unable to verify authorization request state.'],
+    });
+    expect(requestsTo(harness().mock, 'token')).toEqual([]);
+  });
+});
+
+describe('a state failure without failureRedirect', () => {
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy(cloudOptions(mock), (_a, _r, profile, done) => done(null, { id: profile.id })),
+    { app: { callbackOptions: { failureRedirect: undefined, failureMessage: undefined } } },
+  );
+
+  it('answers 403 Forbidden', async () => {
+    const agent = harness().app.agent();
+    const callbackPath = await authorizeOnly(agent, harness().mock);
+    const callback = await agent.get(withParam(callbackPath, 'state', 'forged-state'));
+    expect(callback.status).toBe(403);
+    expect(harness().app.errors).toEqual([]);
+  });
+});
+
+describe('state: false', () => {
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), state: false }, (_a, _r, profile, done) =>
+        done(null, { id: profile.id }),
+      ),
+  );
+
+  it('sends no state to Bitbucket and still signs the user in', async () => {
+    const agent = harness().app.agent();
+    const start = await agent.get('/login');
+    expect(locationQuery(start)).not.toHaveProperty('state');
+    const { callback } = await login(agent);
+    expect(callback?.body.user).toEqual({ id: JDOE_UUID });
+    expect(onlyRequestTo(harness().mock, 'authorize').query).not.toHaveProperty('state');
+  });
+});
+
+describe('a custom state store', () => {
+  const stored: { meta: unknown; url: string }[] = [];
+  const verified: string[] = [];
+  const store: StateStore = {
+    store(req: Request, meta: unknown, callback: (err: Error | null, state: string) => void): void {
+      stored.push({ meta, url: req.originalUrl });
+      callback(null, 'state-from-my-store');
+    },
+    verify(_req: Request, state: string, callback: (err: Error | null, ok: boolean, info: unknown) => void): void {
+      verified.push(state);
+      if (state === 'state-from-my-store') callback(null, true, { returnTo: '/dashboard' });
+      else callback(null, false, { message: 'My store does not know this state.' });
+    },
+  } as StateStore;
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), store }, (_a, _r, profile, done) =>
+        done(null, { id: profile.id }),
+      ),
+  );
+  beforeEach(() => {
+    stored.splice(0);
+    verified.splice(0);
+  });
+
+  it('is asked for the state, with the flow’s metadata, and that state goes to Bitbucket', async () => {
+    const start = await harness().app.agent().get('/login');
+    expect(locationQuery(start).state).toBe('state-from-my-store');
+    const { mock, app } = harness();
+    expect(stored).toEqual([
+      {
+        url: '/login',
+        meta: {
+          authorizationURL: `${mock.url}/site/oauth2/authorize`,
+          tokenURL: `${mock.url}/site/oauth2/access_token`,
+          clientID: 'mock-client-id',
+          callbackURL: `${app.url}/callback`,
+        },
+      },
+    ]);
+  });
+
+  it('verifies the returned state, and what it passes on becomes req.authInfo.state', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(verified).toEqual(['state-from-my-store']);
+    expect(callback?.body).toEqual({ user: { id: JDOE_UUID }, authInfo: { state: { returnTo: '/dashboard' } } });
+  });
+
+  it('fails the callback when it does not recognise the state', async () => {
+    const agent = harness().app.agent();
+    const callbackPath = await authorizeOnly(agent, harness().mock);
+    const callback = await agent.get(withParam(callbackPath, 'state', 'stolen'));
+    expect((await followApp(agent, callback)).body).toEqual({ messages: ['My store does not know this state.'] });
+    expect(verified).toEqual(['stolen']);
+  });
+});
+
+describe('store: true (passport-oauth2’s session StateStore)', () => {
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), store: true }, (_a, _r, profile, done) =>
+        done(null, { id: profile.id }),
+      ),
+  );
+
+  it('signs the user in, and refuses a forged state', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.body.user).toEqual({ id: JDOE_UUID });
+    const agent = harness().app.agent();
+    const callbackPath = await authorizeOnly(agent, harness().mock);
+    const forged = await agent.get(withParam(callbackPath, 'state', 'forged-state'));
+    expect((await followApp(agent, forged)).body).toEqual({ messages: ['Invalid authorization request state.'] });
+  });
+});
+
+describe('PKCE (pkce: true)', () => {
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), pkce: true }, (_a, _r, profile, done) =>
+        done(null, { id: profile.id }),
+      ),
+  );
+
+  it('sends an S256 code_challenge at authorize and its code_verifier with the code; the mock accepts it', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.body.user).toEqual({ id: JDOE_UUID });
+    const authorize = onlyRequestTo(harness().mock, 'authorize').query;
+    const token = formOf(onlyRequestTo(harness().mock, 'token'));
+    expect(authorize.code_challenge_method).toBe('S256');
+    expect(token.code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(authorize.code_challenge).toBe(createHash('sha256').update(String(token.code_verifier)).digest('base64url'));
+  });
+
+  it('uses a new verifier for every login', async () => {
+    await login(harness().app.agent());
+    await login(harness().app.agent());
+    const verifiers = requestsTo(harness().mock, 'token').map((r) => formOf(r).code_verifier);
+    expect(verifiers).toHaveLength(2);
+    expect(verifiers[0]).not.toBe(verifiers[1]);
+  });
+});
+
+describe("PKCE with pkce: 'plain'", () => {
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), pkce: 'plain' }, (_a, _r, profile, done) =>
+        done(null, { id: profile.id }),
+      ),
+  );
+
+  it('sends the verifier itself as the challenge', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.body.user).toEqual({ id: JDOE_UUID });
+    const authorize = onlyRequestTo(harness().mock, 'authorize').query;
+    expect(authorize.code_challenge_method).toBe('plain');
+    expect(authorize.code_challenge).toBe(formOf(onlyRequestTo(harness().mock, 'token')).code_verifier);
+  });
+});
