@@ -16,18 +16,32 @@ const { createMockBitbucket, DEFAULT_CLIENT } = require('../dist/testing');
 const { medianNsPerCall, medianNsPerCallSync, format } = require('./measure');
 
 const USER = JSON.stringify({
-  username: 'jdoe', display_name: 'Jane Doe', has_2fa_enabled: null, nickname: 'Jane Doe',
-  account_id: '5c65cab48bcc9e016aeece31', uuid: '{768f8c62-7f2a-4914-bf33-3f412fc1d3a4}', type: 'user',
+  username: 'jdoe',
+  display_name: 'Jane Doe',
+  has_2fa_enabled: null,
+  nickname: 'Jane Doe',
+  account_id: '5c65cab48bcc9e016aeece31',
+  uuid: '{768f8c62-7f2a-4914-bf33-3f412fc1d3a4}',
+  type: 'user',
   links: { html: { href: 'https://bitbucket.org/%7B768f%7D/' }, avatar: { href: 'https://avatar.example/128' } },
 });
 const EMAILS = JSON.stringify({
-  pagelen: 10, page: 1, size: 3,
-  values: [1, 2, 3].map((i) => ({ is_primary: i === 2, is_confirmed: i !== 3, type: 'email', email: `u${i}@example.com` })),
+  pagelen: 10,
+  page: 1,
+  size: 3,
+  values: [1, 2, 3].map((i) => ({
+    is_primary: i === 2,
+    is_confirmed: i !== 3,
+    type: 'email',
+    email: `u${i}@example.com`,
+  })),
 });
 
 function report(name, ours, baseline, baselineName) {
   const ratio = ours / baseline;
-  console.log(`${name.padEnd(34)} ${format(ours).padStart(10)}   ${baselineName}: ${format(baseline).padStart(10)}   ratio ${ratio.toFixed(2)}`);
+  console.log(
+    `${name.padEnd(34)} ${format(ours).padStart(10)}   ${baselineName}: ${format(baseline).padStart(10)}   ratio ${ratio.toFixed(2)}`,
+  );
   return ratio;
 }
 
@@ -58,8 +72,13 @@ async function main() {
   const results = {};
   results.parse = report(
     'parse user + emails → profile',
-    medianNsPerCallSync(() => parseCloudProfile({ user: JSON.parse(USER), raw: USER, emails: parseEmailsPage(JSON.parse(EMAILS)).emails })),
-    medianNsPerCallSync(() => { JSON.parse(USER); JSON.parse(EMAILS); }),
+    medianNsPerCallSync(() =>
+      parseCloudProfile({ user: JSON.parse(USER), raw: USER, emails: parseEmailsPage(JSON.parse(EMAILS)).emails }),
+    ),
+    medianNsPerCallSync(() => {
+      JSON.parse(USER);
+      JSON.parse(EMAILS);
+    }),
     'JSON.parse',
   );
 
@@ -68,17 +87,30 @@ async function main() {
   results.sign = report(
     'sign an OAuth 1.0a request',
     medianNsPerCallSync(() => authorizationHeader({ method: 'GET', url, credentials, token: 't', tokenSecret: 's' })),
-    medianNsPerCallSync(() => createHmac('sha1', 'secret&s').update(`GET&${encodeURIComponent(url)}&oauth_consumer_key%3Dkey`).digest('base64')),
+    medianNsPerCallSync(() =>
+      createHmac('sha1', 'secret&s')
+        .update(`GET&${encodeURIComponent(url)}&oauth_consumer_key%3Dkey`)
+        .digest('base64'),
+    ),
     'raw HMAC',
   );
 
   const mock = await createMockBitbucket({ autoApprove: true });
   const endpoints = mock.oauth2Endpoints();
-  const common = { clientID: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret, callbackURL: '/callback' };
-  const ours = await appWith(new BitbucketOAuth2Strategy({ ...endpoints, ...common }, (a, r, p, done) => done(null, { id: p.id })), 'ours');
+  const common = {
+    clientID: DEFAULT_CLIENT.clientId,
+    clientSecret: DEFAULT_CLIENT.clientSecret,
+    callbackURL: '/callback',
+  };
+  const ours = await appWith(
+    new BitbucketOAuth2Strategy({ ...endpoints, ...common }, (a, r, p, done) => done(null, { id: p.id })),
+    'ours',
+  );
   const bare = await appWith(
-    new PassportOAuth2({ ...common, authorizationURL: endpoints.authorizationURL, tokenURL: endpoints.tokenURL, state: true },
-      (a, r, p, done) => done(null, { id: 'x' })),
+    new PassportOAuth2(
+      { ...common, authorizationURL: endpoints.authorizationURL, tokenURL: endpoints.tokenURL, state: true },
+      (a, r, p, done) => done(null, { id: 'x' }),
+    ),
     'bare',
   );
   const base = (server) => `http://127.0.0.1:${server.address().port}`;
@@ -89,9 +121,19 @@ async function main() {
     await medianNsPerCall(() => loginOnce(base(bare)), options),
     'bare passport-oauth2',
   );
-  await Promise.all([ours, bare].map((s) => new Promise((r) => { s.closeAllConnections(); s.close(r); })));
+  await Promise.all(
+    [ours, bare].map(
+      (s) =>
+        new Promise((r) => {
+          s.closeAllConnections();
+          s.close(r);
+        }),
+    ),
+  );
   await mock.close();
-  console.log(`\nmedian ratios: parse ${results.parse.toFixed(2)}, sign ${results.sign.toFixed(2)}, login ${results.login.toFixed(2)}`);
+  console.log(
+    `\nmedian ratios: parse ${results.parse.toFixed(2)}, sign ${results.sign.toFixed(2)}, login ${results.login.toFixed(2)}`,
+  );
 }
 
 main().catch((err) => {

@@ -6,7 +6,14 @@ export { parseTokenResponse } from './token-response';
 export { oauth1Endpoints, oauth2Endpoints, CLOUD_API_URL, CLOUD_SITE_URL } from './endpoints';
 
 export type { BitbucketAPIErrorCode, BitbucketAPIErrorDetails } from './errors';
-export type { BitbucketEmail, BitbucketEmailsError, BitbucketProfile, CloudEmailsPageJSON, CloudUserJSON, DataCenterUserJSON } from './profile-types';
+export type {
+  BitbucketEmail,
+  BitbucketEmailsError,
+  BitbucketProfile,
+  CloudEmailsPageJSON,
+  CloudUserJSON,
+  DataCenterUserJSON,
+} from './profile-types';
 export type { CloudProfileInput, EmailsPage } from './profile';
 export type { BitbucketTokenParams, TokenResponse } from './token-response';
 export type { Deployment, OAuth1Endpoints, OAuth2Endpoints } from './endpoints';

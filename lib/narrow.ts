@@ -27,7 +27,11 @@ export function optionalHttpURL(value: unknown, base?: string): string | undefin
 
 /** The error for a body that is not what Bitbucket documents, with panva-style exact wording. */
 export function invalidResponse(what: string, status: number | null = null, url?: string): BitbucketAPIError {
-  return new BitbucketAPIError(`Bitbucket response ${what}`, { code: 'invalid_response', status, ...(url ? { url } : {}) });
+  return new BitbucketAPIError(`Bitbucket response ${what}`, {
+    code: 'invalid_response',
+    status,
+    ...(url ? { url } : {}),
+  });
 }
 
 /** Requires a JSON object. */

@@ -71,7 +71,8 @@ export function parseEmailsPage(json: unknown): EmailsPage {
     if (!isObject(entry)) continue;
     const value = optionalString(entry.email);
     // NOTE: Bitbucket marks addresses with is_primary / is_confirmed; anything but `true` counts as no.
-    if (value !== undefined) emails.push({ value, primary: entry.is_primary === true, verified: entry.is_confirmed === true });
+    if (value !== undefined)
+      emails.push({ value, primary: entry.is_primary === true, verified: entry.is_confirmed === true });
   }
   return { emails, next: optionalString(page.next) ?? null };
 }
@@ -176,26 +177,28 @@ export function parseCloudProfile(input: CloudProfileInput): BitbucketProfile {
 export function parseDataCenterProfile(user: unknown, baseURL: string, raw?: string): BitbucketProfile {
   const json = requireObject(user, 'user');
   const rawId = json.id;
-  const id =
-    typeof rawId === 'number' && Number.isSafeInteger(rawId) ? String(rawId) : optionalString(rawId);
+  const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) ? String(rawId) : optionalString(rawId);
   if (id === undefined) throw invalidResponse('user "id" property must be an integer');
   const username = optionalString(json.name) ?? optionalString(json.slug);
   if (username === undefined) throw invalidResponse('user "name" property must be a non-empty string');
   const selfLinks = isObject(json.links) && Array.isArray(json.links.self) ? json.links.self : [];
   const firstSelf: unknown = selfLinks[0];
   const email = optionalString(json.emailAddress);
-  return assemble({
-    deployment: 'datacenter',
-    id,
-    raw: raw ?? JSON.stringify(json),
-    json,
-    username,
-    displayName: optionalString(json.displayName),
-    profileUrl: optionalHttpURL(isObject(firstSelf) ? firstSelf.href : undefined),
-    // NOTE: Data Center's avatarUrl is relative to the base URL.
-    photo: optionalHttpURL(json.avatarUrl, baseURL + '/'),
-    // NOTE: Data Center does not say whether an address was confirmed (admins and directories set them).
-    emails: email !== undefined ? [{ value: email, primary: true, verified: false }] : [],
-    emailsError: undefined,
-  }, {});
+  return assemble(
+    {
+      deployment: 'datacenter',
+      id,
+      raw: raw ?? JSON.stringify(json),
+      json,
+      username,
+      displayName: optionalString(json.displayName),
+      profileUrl: optionalHttpURL(isObject(firstSelf) ? firstSelf.href : undefined),
+      // NOTE: Data Center's avatarUrl is relative to the base URL.
+      photo: optionalHttpURL(json.avatarUrl, baseURL + '/'),
+      // NOTE: Data Center does not say whether an address was confirmed (admins and directories set them).
+      emails: email !== undefined ? [{ value: email, primary: true, verified: false }] : [],
+      emailsError: undefined,
+    },
+    {},
+  );
 }

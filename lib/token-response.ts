@@ -39,10 +39,17 @@ export function parseTokenResponse(json: unknown): TokenResponse {
   const body = requireObject(json, 'token body');
   const accessToken = optionalString(body.access_token);
   if (accessToken === undefined) throw invalidResponse('token body "access_token" property must be a non-empty string');
-  if (body.token_type !== undefined && (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')) {
+  if (
+    body.token_type !== undefined &&
+    (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')
+  ) {
     throw invalidResponse('token body "token_type" property must be "bearer"');
   }
-  if (body.refresh_token !== undefined && body.refresh_token !== null && optionalString(body.refresh_token) === undefined) {
+  if (
+    body.refresh_token !== undefined &&
+    body.refresh_token !== null &&
+    optionalString(body.refresh_token) === undefined
+  ) {
     throw invalidResponse('token body "refresh_token" property must be a non-empty string');
   }
   // NOTE: since 2026-05-04 Bitbucket says `scope`; before, `scopes`. Accept both.

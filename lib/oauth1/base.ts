@@ -48,16 +48,22 @@ export interface OAuthStrategyInstance extends Strategy, StrategyCreatedStatic {
   /** @internal node-oauth's client; its two token calls are replaced by this package. */
   _oauth: OAuth1TokenClient;
   authenticate(req: Request, options?: AuthenticateOptions): void;
-  userProfile(token: string, tokenSecret: string, params: Record<string, string>, done: (err?: unknown, profile?: unknown) => void): void;
+  userProfile(
+    token: string,
+    tokenSecret: string,
+    params: Record<string, string>,
+    done: (err?: unknown, profile?: unknown) => void,
+  ): void;
   parseErrorResponse(body: string, status: number): Error | null;
   /** Wraps a failed token request in an error (`parseErrorResponse`'s, else an `InternalOAuthError`). */
   _createOAuthError(message: string, err: unknown): Error;
 }
 
 /** passport-oauth1's `Strategy` constructor. */
-export interface OAuthStrategyConstructor {
-  new (options: OAuthStrategyOptions, verify: (...args: never[]) => void): OAuthStrategyInstance;
-}
+export type OAuthStrategyConstructor = new (
+  options: OAuthStrategyOptions,
+  verify: (...args: never[]) => void,
+) => OAuthStrategyInstance;
 
 /** passport-oauth1's strategy, typed by this package. */
 export const OAuthStrategy = OAuthStrategyModule as OAuthStrategyConstructor;

@@ -34,7 +34,9 @@ export function normalizeParameters(params: readonly ParamPair[]): string {
 
 /** The signature base string (RFC 5849 §3.4.1.1). */
 export function signatureBaseString(method: string, url: string, params: readonly ParamPair[]): string {
-  return [method.toUpperCase(), percentEncode(baseStringURI(url)), percentEncode(normalizeParameters(params))].join('&');
+  return [method.toUpperCase(), percentEncode(baseStringURI(url)), percentEncode(normalizeParameters(params))].join(
+    '&',
+  );
 }
 
 /** Query parameters of a URL as pairs (they are part of what is signed). */
@@ -53,17 +55,15 @@ export interface ConsumerCredentials {
 }
 
 /** Computes `oauth_signature` for a base string. */
-export function sign(
-  baseString: string,
-  credentials: ConsumerCredentials,
-  tokenSecret: string,
-): string {
+export function sign(baseString: string, credentials: ConsumerCredentials, tokenSecret: string): string {
   const key = `${percentEncode(credentials.consumerSecret)}&${percentEncode(tokenSecret)}`;
   switch (credentials.signatureMethod) {
     case 'PLAINTEXT':
       return key;
     case 'RSA-SHA1':
-      return createSign('RSA-SHA1').update(baseString).sign(credentials.privateKey ?? '', 'base64');
+      return createSign('RSA-SHA1')
+        .update(baseString)
+        .sign(credentials.privateKey ?? '', 'base64');
     default:
       return createHmac('sha1', key).update(baseString).digest('base64');
   }
@@ -88,7 +88,11 @@ export function verifySignature(
     }
   }
   const expected = Buffer.from(
-    sign(baseString, { consumerKey: '', consumerSecret: secrets.consumerSecret, signatureMethod: method }, secrets.tokenSecret),
+    sign(
+      baseString,
+      { consumerKey: '', consumerSecret: secrets.consumerSecret, signatureMethod: method },
+      secrets.tokenSecret,
+    ),
   );
   const actual = Buffer.from(signature);
   return expected.length === actual.length && timingSafeEqual(expected, actual);

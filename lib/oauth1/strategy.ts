@@ -9,7 +9,13 @@ import type { BitbucketProfile } from '../profile-types';
 import { OAuthStrategy, type OAuth1TokenClient } from './base';
 import { SessionRequestTokenStore } from './request-token-store';
 import { authorizationHeader, type ConsumerCredentials } from './signature';
-import { isRequestTokenProblem, parseOAuth1ErrorBody, requestTokenPair, type OAuth1Client, type OAuth1TokenPair } from './token-requests';
+import {
+  isRequestTokenProblem,
+  parseOAuth1ErrorBody,
+  requestTokenPair,
+  type OAuth1Client,
+  type OAuth1TokenPair,
+} from './token-requests';
 import type {
   BitbucketStrategyOptions,
   BitbucketStrategyOptionsWithRequest,
@@ -20,7 +26,14 @@ import type {
 } from './types';
 
 /** The callback parameters this strategy reads; each must appear at most once. */
-const CALLBACK_PARAMS = ['oauth_token', 'oauth_verifier', 'denied', 'error', 'error_description', 'oauth_problem'] as const;
+const CALLBACK_PARAMS = [
+  'oauth_token',
+  'oauth_verifier',
+  'denied',
+  'error',
+  'error_description',
+  'oauth_problem',
+] as const;
 
 /** Hands a token request's outcome to node-oauth's callback style. */
 function toCallback(
@@ -52,9 +65,13 @@ export class BitbucketStrategy extends OAuthStrategy {
   private readonly credentials: ConsumerCredentials;
   private readonly loadProfile: ProfileLoader;
 
+  // NOTE: four overloads, not two with unions: a union of verify types gives an inline 4-argument verify
+  // no contextual types at all (TypeScript cannot tell the arities apart), so its parameters would be `any`.
   constructor(options: BitbucketStrategyOptions, verify: BitbucketVerifyFunction);
+  // eslint-disable-next-line @typescript-eslint/unified-signatures -- see the NOTE above
   constructor(options: BitbucketStrategyOptions, verify: BitbucketVerifyFunctionWithParams);
   constructor(options: BitbucketStrategyOptionsWithRequest, verify: BitbucketVerifyFunctionWithRequest);
+  // eslint-disable-next-line @typescript-eslint/unified-signatures -- see the NOTE above
   constructor(options: BitbucketStrategyOptionsWithRequest, verify: BitbucketVerifyFunctionWithRequestAndParams);
   constructor(
     options: BitbucketStrategyOptions | BitbucketStrategyOptionsWithRequest,
@@ -65,6 +82,7 @@ export class BitbucketStrategy extends OAuthStrategy {
       | BitbucketVerifyFunctionWithRequestAndParams,
   ) {
     if (typeof verify !== 'function') throw new TypeError('BitbucketStrategy requires a verify callback');
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers may pass no options
     const consumerKey = requireOption('BitbucketStrategy', 'consumerKey', options?.consumerKey);
     const signatureMethod = options.signatureMethod ?? (options.privateKey ? 'RSA-SHA1' : 'HMAC-SHA1');
     if (signatureMethod === 'RSA-SHA1') requireOption('BitbucketStrategy', 'privateKey', options.privateKey);
@@ -103,7 +121,8 @@ export class BitbucketStrategy extends OAuthStrategy {
         deployment: defaults.deployment,
         baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
         userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
-        userEmailsURL: !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
+        userEmailsURL:
+          !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
       },
       limits,
     );
@@ -114,9 +133,15 @@ export class BitbucketStrategy extends OAuthStrategy {
     const accessTokenURL = options.accessTokenURL ?? defaults.accessTokenURL;
     const tokens: OAuth1TokenClient = {
       getOAuthRequestToken: (params, callback) =>
-        toCallback(requestTokenPair(client, requestTokenURL, { ...params, oauth_callback: params.oauth_callback ?? 'oob' }), callback),
+        toCallback(
+          requestTokenPair(client, requestTokenURL, { ...params, oauth_callback: params.oauth_callback ?? 'oob' }),
+          callback,
+        ),
       getOAuthAccessToken: (token, tokenSecret, verifier, callback) =>
-        toCallback(requestTokenPair(client, accessTokenURL, { oauth_verifier: verifier ?? undefined }, { token, tokenSecret }), callback),
+        toCallback(
+          requestTokenPair(client, accessTokenURL, { oauth_verifier: verifier ?? undefined }, { token, tokenSecret }),
+          callback,
+        ),
     };
     Object.assign(this._oauth, tokens);
   }
@@ -159,7 +184,9 @@ export class BitbucketStrategy extends OAuthStrategy {
     done: (err?: unknown, profile?: BitbucketProfile) => void,
   ): void {
     settle(
-      this.loadProfile((method, url) => authorizationHeader({ method, url, credentials: this.credentials, token, tokenSecret })),
+      this.loadProfile((method, url) =>
+        authorizationHeader({ method, url, credentials: this.credentials, token, tokenSecret }),
+      ),
       done,
     );
   }
@@ -173,7 +200,8 @@ export class BitbucketStrategy extends OAuthStrategy {
    * this strategy only. The exported class is used, as the OAuth 2.0 strategy does.
    */
   override _createOAuthError(message: string, err: unknown): Error {
-    const parsed = err instanceof TokenEndpointFailure && err.data !== '' ? this.parseErrorResponse(err.data, err.statusCode) : null;
+    const parsed =
+      err instanceof TokenEndpointFailure && err.data !== '' ? this.parseErrorResponse(err.data, err.statusCode) : null;
     return parsed ?? new InternalOAuthError(message, err);
   }
 

@@ -59,7 +59,15 @@ export async function requestTokenPair(
 }
 
 /** `oauth_problem` values (OAuth Problem Reporting) that mean the user's request token is no good. */
-const REQUEST_TOKEN_PROBLEMS = new Set(['token_rejected', 'token_expired', 'token_revoked', 'token_used', 'permission_denied', 'permissions_denied', 'verifier_invalid']);
+const REQUEST_TOKEN_PROBLEMS = new Set([
+  'token_rejected',
+  'token_expired',
+  'token_revoked',
+  'token_used',
+  'permission_denied',
+  'permissions_denied',
+  'verifier_invalid',
+]);
 
 /** Codes of OAuth 1.0a token errors that are the user's doing (a stale or replayed sign-in), not the server's. */
 export function isRequestTokenProblem(err: unknown): boolean {
@@ -78,5 +86,10 @@ export function parseOAuth1ErrorBody(body: string, status: number): TokenError {
     return new TokenError(excerpt(advice ?? problem), excerpt(problem, 64), undefined, status);
   }
   const text = excerpt(body) || `HTTP ${status}`;
-  return new TokenError(text, /invalid request token/i.test(text) ? 'invalid_request_token' : 'invalid_request', undefined, status);
+  return new TokenError(
+    text,
+    /invalid request token/i.test(text) ? 'invalid_request_token' : 'invalid_request',
+    undefined,
+    status,
+  );
 }

@@ -29,7 +29,8 @@ export interface BitbucketOAuth1BaseOptions extends BitbucketCommonOptions {
    * Skip reading the profile: `true`, or `(token, tokenSecret, done) => done(null, skip)`. NOTE: the verify
    * callback then receives `undefined` as `profile` (its type says `BitbucketProfile`, so do not read it when skipping).
    */
-  skipUserProfile?: boolean | ((token: string, tokenSecret: string, done: (err: Error | null, skip?: boolean) => void) => void);
+  skipUserProfile?:
+    boolean | ((token: string, tokenSecret: string, done: (err: Error | null, skip?: boolean) => void) => void);
 }
 
 /** Options without `passReqToCallback`. */
@@ -43,7 +44,12 @@ export interface BitbucketStrategyOptionsWithRequest extends BitbucketOAuth1Base
 }
 
 /** `(token, tokenSecret, profile, done)` */
-export type BitbucketVerifyFunction = (token: string, tokenSecret: string, profile: BitbucketProfile, done: VerifyCallback) => void;
+export type BitbucketVerifyFunction = (
+  token: string,
+  tokenSecret: string,
+  profile: BitbucketProfile,
+  done: VerifyCallback,
+) => void;
 
 /**
  * `(token, tokenSecret, params, profile, done)`: `params` holds the access token answer's other fields.

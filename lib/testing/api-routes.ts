@@ -13,7 +13,10 @@ function refuse(rc: RequestContext, reason: AuthFailure, headers: Record<string,
       return sendCloudError(rc.res, 401, 'Access token expired.', undefined, headers);
     case 'basic':
       // NOTE: bad Basic credentials get a plain-text 401 and a Basic challenge (the mock knows no app passwords).
-      return sendText(rc.res, 401, 'Invalid credentials.', { ...headers, 'www-authenticate': 'Basic realm="Bitbucket.org HTTP"' });
+      return sendText(rc.res, 401, 'Invalid credentials.', {
+        ...headers,
+        'www-authenticate': 'Basic realm="Bitbucket.org HTTP"',
+      });
     case 'signature':
       return sendCloudError(rc.res, 401, 'Could not verify OAuth request.', undefined, headers);
     case 'missing':
@@ -43,7 +46,13 @@ function authorized(
   headers['x-oauth-scopes'] = auth.scopes.join(', ');
   headers['x-credential-type'] = auth.credential;
   if (!hasScope(auth.scopes, required)) {
-    sendCloudError(rc.res, 403, 'Your credentials lack one or more required privilege scopes.', { required: [required], granted: auth.scopes }, headers);
+    sendCloudError(
+      rc.res,
+      403,
+      'Your credentials lack one or more required privilege scopes.',
+      { required: [required], granted: auth.scopes },
+      headers,
+    );
     return null;
   }
   return { user: auth.user, headers };

@@ -9,13 +9,12 @@ export type AuthFailure = 'missing' | 'invalid' | 'expired' | 'query' | 'basic' 
 
 /** The outcome of authenticating a resource request. */
 export type ResourceAuth =
-  | { ok: true; user: MockUser; scopes: string[]; credential: 'oauth2' | 'oauth1' }
-  | { ok: false; reason: AuthFailure };
+  { ok: true; user: MockUser; scopes: string[]; credential: 'oauth2' | 'oauth1' } | { ok: false; reason: AuthFailure };
 
 function oauth1(ctx: MockContext, rc: RequestContext, family: Family): ResourceAuth {
   const verified = verifyOAuth1(ctx, rc, family, (token, client) => {
     const record = token === undefined ? undefined : ctx.store.oauth1Tokens.get(token);
-    return record && record.consumerKey === client.clientId ? record : null;
+    return record?.consumerKey === client.clientId ? record : null;
   });
   if (!verified.ok) return { ok: false, reason: verified.problem === 'token_rejected' ? 'invalid' : 'signature' };
   const { token, client } = verified.request;
@@ -29,7 +28,10 @@ function oauth1(ctx: MockContext, rc: RequestContext, family: Family): ResourceA
  */
 export function authenticate(ctx: MockContext, rc: RequestContext, family: Family): ResourceAuth {
   // NOTE: since 2026-05-04 Cloud refuses tokens sent in the query string or the body, even valid ones.
-  if (family === 'cloud' && (rc.url.searchParams.has('access_token') || formParams(rc.req, rc.body).has('access_token'))) {
+  if (
+    family === 'cloud' &&
+    (rc.url.searchParams.has('access_token') || formParams(rc.req, rc.body).has('access_token'))
+  ) {
     return { ok: false, reason: 'query' };
   }
   const header = rc.req.headers.authorization ?? '';

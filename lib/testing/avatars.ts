@@ -15,14 +15,22 @@ function decode(segment: string): string | undefined {
 function sendAvatar(rc: RequestContext, users: readonly MockUser[], user: MockUser | undefined): void {
   if (!user) return sendCloudError(rc.res, 404, 'Resource not found');
   const svg = renderAvatarSvg(user, users.indexOf(user));
-  rc.res.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': Buffer.byteLength(svg), 'cache-control': 'max-age=3600' });
+  rc.res.writeHead(200, {
+    'content-type': 'image/svg+xml',
+    'content-length': Buffer.byteLength(svg),
+    'cache-control': 'max-age=3600',
+  });
   rc.res.end(svg);
 }
 
 /** `GET /avatars/{accountId}.svg`: the avatar linked from `/2.0/user` (public, like Bitbucket's avatar CDN). */
 export const cloudAvatarHandler: Handler = (ctx, rc) => {
   const id = decode(rc.param);
-  sendAvatar(rc, ctx.users, ctx.users.find((u) => u.accountId === id));
+  sendAvatar(
+    rc,
+    ctx.users,
+    ctx.users.find((u) => u.accountId === id),
+  );
 };
 
 /** `GET /users/{slug}/avatar.png`: the Data Center avatar (an SVG, whatever the extension says). */

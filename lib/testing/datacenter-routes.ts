@@ -29,12 +29,19 @@ export const whoamiHandler: Handler = (ctx, rc) => {
 
 function refuse(rc: RequestContext, auth: ResourceAuth & { ok: false }): void {
   if (auth.reason === 'missing') {
-    return sendDcError(rc.res, 401, 'You are not permitted to access this resource', 'com.atlassian.bitbucket.AuthorisationException');
+    return sendDcError(
+      rc.res,
+      401,
+      'You are not permitted to access this resource',
+      'com.atlassian.bitbucket.AuthorisationException',
+    );
   }
   sendDcError(
     rc.res,
     401,
-    auth.reason === 'expired' ? 'Access token expired.' : 'Authentication failed. Please check your credentials and try again.',
+    auth.reason === 'expired'
+      ? 'Access token expired.'
+      : 'Authentication failed. Please check your credentials and try again.',
     'com.atlassian.bitbucket.auth.IncorrectPasswordAuthenticationException',
   );
 }

@@ -88,7 +88,12 @@ function route(
   let auth: ResourceAuth | undefined;
   const rc = (denied: boolean): RequestContext => {
     const self: RequestContext = {
-      req, res, url, body, param, denied,
+      req,
+      res,
+      url,
+      body,
+      param,
+      denied,
       ...(endpoint ? { endpoint } : {}),
       dcAuth: () => (auth ??= authenticate(ctx, self, 'dc')),
     };

@@ -8,15 +8,7 @@
  * mock.setFault('emails', { kind: 'status', status: 500 });
  */
 export type MockEndpoint =
-  | 'authorize'
-  | 'token'
-  | 'user'
-  | 'emails'
-  | 'requestToken'
-  | 'oauth1Authorize'
-  | 'accessToken'
-  | 'whoami'
-  | 'dcUser';
+  'authorize' | 'token' | 'user' | 'emails' | 'requestToken' | 'oauth1Authorize' | 'accessToken' | 'whoami' | 'dcUser';
 
 /**
  * A misbehaviour injected with {@link MockBitbucket.setFault}.

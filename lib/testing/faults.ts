@@ -32,7 +32,10 @@ const isDuration = (n: number): boolean => Number.isFinite(n) && n >= 0;
 /** Throws a RangeError/TypeError when a fault cannot be applied as described. */
 export function validateFault(endpoint: MockEndpoint, fault: MockFault, opts: MockFaultOptions): void {
   check(ENDPOINTS.includes(endpoint), `unknown endpoint ${JSON.stringify(endpoint)}`);
-  check(opts.times === undefined || (Number.isInteger(opts.times) && opts.times > 0), 'times must be a positive integer');
+  check(
+    opts.times === undefined || (Number.isInteger(opts.times) && opts.times > 0),
+    'times must be a positive integer',
+  );
   switch (fault.kind) {
     case 'status':
       return check(isStatus(fault.status), 'status must be an integer from 200 to 599');
@@ -97,7 +100,8 @@ function errorPage(status: number): string {
 function sendDenied(res: ServerResponse, endpoint: MockEndpoint): void {
   if (endpoint === 'token') return sendJson(res, 403, { error: 'access_denied', error_description: 'Access denied.' });
   if (endpoint === 'user' || endpoint === 'emails') return sendCloudError(res, 403, 'Access denied.');
-  if (endpoint === 'dcUser') return sendDcError(res, 403, 'Access denied.', 'com.atlassian.bitbucket.AuthorisationException');
+  if (endpoint === 'dcUser')
+    return sendDcError(res, 403, 'Access denied.', 'com.atlassian.bitbucket.AuthorisationException');
   sendText(res, 403, 'Access denied.');
 }
 
@@ -140,8 +144,12 @@ export function runFault(
       return sendText(res, fault.status, body, { 'content-type': type, ...headers });
     }
     case 'json': {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify(undefined) is undefined
       const text = JSON.stringify(fault.body) ?? 'null';
-      res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(fault.status ?? 200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      });
       return void res.end(text);
     }
     case 'badJson':

@@ -1,15 +1,33 @@
 import type { ServerResponse } from 'node:http';
 
 /** Sends a JSON body. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 /** Sends a plain-text body. */
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers, 'content-length': Buffer.byteLength(text) });
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    ...headers,
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -26,7 +44,12 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
 }
 
 /** Sends a form-encoded body (OAuth 1.0a token responses and Data Center OAuth problems). */
-export function sendForm(res: ServerResponse, status: number, params: Record<string, string>, headers: Record<string, string> = {}): void {
+export function sendForm(
+  res: ServerResponse,
+  status: number,
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+): void {
   const text = new URLSearchParams(params).toString();
   res.writeHead(status, {
     ...headers,

@@ -49,7 +49,16 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
   const requests: MockRequestRecord[] = [];
   const sockets = new Set<Socket>();
   let url = '';
-  const ctx: MockContext = { get url() { return url; }, settings, clients, users, store, timers };
+  const ctx: MockContext = {
+    get url() {
+      return url;
+    },
+    settings,
+    clients,
+    users,
+    store,
+    timers,
+  };
 
   const server = createServer((req, res) => handleRequest({ ctx, faults, requests }, req, res));
   server.on('connection', (socket) => {
@@ -111,7 +120,10 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
       if (!user) throw new RangeError(`issueAccessToken: no mock user ${JSON.stringify(userIndexOrUsername)}`);
       const client = clientId === undefined ? clients[0] : findClient(ctx, clientId);
       if (!client) throw new RangeError(`issueAccessToken: no mock client ${JSON.stringify(clientId)}`);
-      return store.issueTokens({ clientId: client.clientId, family: 'cloud', user, scopes: clientScopes(client) }, false).accessToken;
+      return store.issueTokens(
+        { clientId: client.clientId, family: 'cloud', user, scopes: clientScopes(client) },
+        false,
+      ).accessToken;
     },
     expireAccessTokens: () => store.expireAll(),
     close,

@@ -13,7 +13,13 @@ interface Pending {
   family: Family;
 }
 
-function sendBack(rc: RequestContext, p: Pending, params: [string, string][], oobTitle: string, oobMessage: string): void {
+function sendBack(
+  rc: RequestContext,
+  p: Pending,
+  params: [string, string][],
+  oobTitle: string,
+  oobMessage: string,
+): void {
   if (p.record.callback === 'oob') return sendHtml(rc.res, 200, renderMessagePage(oobTitle, oobMessage));
   redirect(rc.res, withQuery(p.record.callback, params));
 }
@@ -68,12 +74,13 @@ function badRequest(rc: RequestContext, title: string, message: string): void {
 export function oauth1AuthorizeHandler(family: Family): Handler {
   return (ctx, rc) => {
     const isPost = rc.req.method === 'POST';
-    if (isPost && !isFormBody(rc.req)) return badRequest(rc, 'Invalid request', 'The consent form must be form-encoded.');
+    if (isPost && !isFormBody(rc.req))
+      return badRequest(rc, 'Invalid request', 'The consent form must be form-encoded.');
     const params = isPost ? new URLSearchParams(rc.body) : rc.url.searchParams;
     const token = params.get('oauth_token') ?? '';
     const record = ctx.store.requestTokens.get(token);
     // NOTE: a request token can be authorized once.
-    if (!record || record.family !== family || record.approval) return sendOAuth1Problem(rc, family, 'token_rejected');
+    if (record?.family !== family || record.approval) return sendOAuth1Problem(rc, family, 'token_rejected');
     const user = signedInUser(ctx, rc, params);
     if (!user) return badRequest(rc, 'Unknown mock user', 'No mock user has this username, uuid or account id.');
     const pending: Pending = { token, record, family };

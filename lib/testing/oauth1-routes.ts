@@ -38,7 +38,7 @@ export function accessTokenHandler(family: Family): Handler {
     const verified = verifyOAuth1(ctx, rc, family, (token, client) => {
       if (token === undefined) return null;
       const record = ctx.store.requestTokens.get(token);
-      const ok = record && record.consumerKey === client.clientId && record.family === family;
+      const ok = record?.consumerKey === client.clientId && record.family === family;
       return ok ? { key: token, secret: record.secret, record } : null;
     });
     if (!verified.ok) return sendOAuth1Problem(rc, family, verified.problem);

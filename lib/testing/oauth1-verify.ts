@@ -1,7 +1,13 @@
 import { formParams } from './body';
 import { findClient, type MockContext, type RequestContext } from './context';
 import { sendForm, sendText } from './http';
-import { parseAuthorizationHeader, signatureBaseString, verifySignature, type ParamPair, type SignatureMethod } from '../oauth1/signature';
+import {
+  parseAuthorizationHeader,
+  signatureBaseString,
+  verifySignature,
+  type ParamPair,
+  type SignatureMethod,
+} from '../oauth1/signature';
 import type { Family } from './store';
 import type { MockClient } from './types';
 
@@ -69,7 +75,12 @@ export function verifyOAuth1<T extends { secret: string }>(
   const timestamp = oauth.get('oauth_timestamp');
   const nonce = oauth.get('oauth_nonce');
   const needsClock = method !== 'PLAINTEXT';
-  if (!oauth.has('oauth_consumer_key') || !method || signature === undefined || (needsClock && (!timestamp || !nonce))) {
+  if (
+    !oauth.has('oauth_consumer_key') ||
+    !method ||
+    signature === undefined ||
+    (needsClock && (!timestamp || !nonce))
+  ) {
     return { ok: false, problem: 'parameter_absent' };
   }
   const client = findClient(ctx, oauth.get('oauth_consumer_key'));
@@ -87,7 +98,11 @@ export function verifyOAuth1<T extends { secret: string }>(
   if (token === null) return { ok: false, problem: 'token_rejected' };
   const host = rc.req.headers.host ?? new URL(ctx.url).host;
   const base = signatureBaseString(String(rc.req.method), `http://${host}${rc.url.pathname}`, pairs);
-  const secrets = { consumerSecret: client.clientSecret, tokenSecret: token.secret, ...(client.publicKey ? { publicKey: client.publicKey } : {}) };
+  const secrets = {
+    consumerSecret: client.clientSecret,
+    tokenSecret: token.secret,
+    ...(client.publicKey ? { publicKey: client.publicKey } : {}),
+  };
   if (!verifySignature(base, signature, allowed, secrets)) return { ok: false, problem: 'signature_invalid' };
   if (nonce !== undefined && timestamp !== undefined && !ctx.store.useNonce(client.clientId, nonce, ts, window)) {
     return { ok: false, problem: 'nonce_used' };
@@ -103,5 +118,10 @@ export function sendOAuth1Problem(rc: RequestContext, family: Family, problem: O
     return sendText(rc.res, 401, text);
   }
   // NOTE: Data Center reports `oauth_problem` (form-encoded body and WWW-Authenticate).
-  sendForm(rc.res, 401, { oauth_problem: problem }, { 'www-authenticate': `OAuth realm="Mock Bitbucket", oauth_problem="${problem}"` });
+  sendForm(
+    rc.res,
+    401,
+    { oauth_problem: problem },
+    { 'www-authenticate': `OAuth realm="Mock Bitbucket", oauth_problem="${problem}"` },
+  );
 }

@@ -42,7 +42,9 @@ function check(ctx: MockContext, rc: RequestContext, params: URLSearchParams, fa
   // NOTE: Bitbucket accepts a redirect_uri that STARTS WITH the consumer's callback URL; otherwise it
   // shows an HTML error page and never redirects.
   if (!client.callbackURL || !target || !target.startsWith(client.callbackURL) || !isCompleteHttpUrl(target)) {
-    return { page: ['Invalid redirect_uri', 'The redirect_uri does not match the callback URL of this OAuth consumer.'] };
+    return {
+      page: ['Invalid redirect_uri', 'The redirect_uri does not match the callback URL of this OAuth consumer.'],
+    };
   }
   if (params.get('response_type') !== 'code') {
     return { page: ['Unsupported response_type', 'This mock only supports response_type=code.'] };
@@ -72,7 +74,12 @@ function sendBack(rc: RequestContext, grant: PendingGrant, params: [string, stri
   redirect(rc.res, withQuery(grant.target, params));
 }
 
-function deny(rc: RequestContext, grant: PendingGrant, error = 'access_denied', description = 'The user denied access.'): void {
+function deny(
+  rc: RequestContext,
+  grant: PendingGrant,
+  error = 'access_denied',
+  description = 'The user denied access.',
+): void {
   // NOTE: denial is undocumented on Cloud; the mock follows RFC 6749 §4.1.2.1.
   sendBack(rc, grant, [
     ['error', error],
@@ -102,7 +109,8 @@ function badRequest(rc: RequestContext, title: string, message: string): void {
 export function authorizeHandler(family: Family): Handler {
   return (ctx, rc) => {
     const isPost = rc.req.method === 'POST';
-    if (isPost && !isFormBody(rc.req)) return badRequest(rc, 'Invalid request', 'The consent form must be form-encoded.');
+    if (isPost && !isFormBody(rc.req))
+      return badRequest(rc, 'Invalid request', 'The consent form must be form-encoded.');
     const params = isPost ? new URLSearchParams(rc.body) : rc.url.searchParams;
     const checked = check(ctx, rc, params, family);
     if ('page' in checked) return badRequest(rc, ...checked.page);

@@ -11,7 +11,8 @@ const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 /** Answers an OAuth 2.0 error in the family's format. */
 function fail(rc: RequestContext, family: Family, status: number, error: string, description: string): void {
   // NOTE: Cloud answers every token error with 400 and `error_description` first; Data Center follows RFC 6749.
-  const body = family === 'cloud' ? { error_description: description, error } : { error, error_description: description };
+  const body =
+    family === 'cloud' ? { error_description: description, error } : { error, error_description: description };
   sendJson(rc.res, family === 'cloud' ? 400 : status, body, NO_STORE);
 }
 
@@ -38,11 +39,13 @@ export function authenticateClient(
     const secret = decoded.slice(colon + 1);
     // RFC 6749 §2.3.1 form-encodes both parts; most clients don't. Accept either.
     const client = findClient(ctx, id) ?? findClient(ctx, decodeForm(id));
-    return client && (client.clientSecret === secret || client.clientSecret === decodeForm(secret)) ? client : undefined;
+    return client && (client.clientSecret === secret || client.clientSecret === decodeForm(secret))
+      ? client
+      : undefined;
   }
   // NOTE: Bitbucket also accepts the credentials in the form body (node-oauth sends them there).
   const client = findClient(ctx, form.get('client_id'));
-  return client && client.clientSecret === form.get('client_secret') ? client : undefined;
+  return client?.clientSecret === form.get('client_secret') ? client : undefined;
 }
 
 function pkceOk(code: CodeRecord, verifier: string | null): boolean {
@@ -53,12 +56,23 @@ function pkceOk(code: CodeRecord, verifier: string | null): boolean {
   return computed === code.challenge.value;
 }
 
-function answer(ctx: MockContext, rc: RequestContext, grant: RefreshTokenRecord, grantType: string, withRefresh: boolean): void {
+function answer(
+  ctx: MockContext,
+  rc: RequestContext,
+  grant: RefreshTokenRecord,
+  grantType: string,
+  withRefresh: boolean,
+): void {
   const t = ctx.store.issueTokens(grant, withRefresh);
   const scope = grant.scopes.join(' ');
   const refresh = t.refreshToken !== undefined ? { refresh_token: t.refreshToken } : {};
   if (grant.family === 'dc') {
-    return sendJson(rc.res, 200, { scope, access_token: t.accessToken, token_type: 'bearer', expires_in: t.expiresIn, ...refresh }, NO_STORE);
+    return sendJson(
+      rc.res,
+      200,
+      { scope, access_token: t.accessToken, token_type: 'bearer', expires_in: t.expiresIn, ...refresh },
+      NO_STORE,
+    );
   }
   // NOTE: since 2026-05-04 Cloud says `scope` (it used to say `scopes`); `state` is the grant's name, not the CSRF state.
   sendJson(
@@ -76,12 +90,18 @@ function answer(ctx: MockContext, rc: RequestContext, grant: RefreshTokenRecord,
   );
 }
 
-function authorizationCode(ctx: MockContext, rc: RequestContext, family: Family, client: MockClient, form: URLSearchParams): void {
+function authorizationCode(
+  ctx: MockContext,
+  rc: RequestContext,
+  family: Family,
+  client: MockClient,
+  form: URLSearchParams,
+): void {
   if (family === 'cloud' && !client.callbackURL) {
     return fail(rc, family, 400, 'invalid_request', 'No callback uri defined for the OAuth client.');
   }
   const code = ctx.store.takeCode(form.get('code'));
-  if (!code || code.clientId !== client.clientId || code.family !== family) {
+  if (code?.clientId !== client.clientId || code.family !== family) {
     return fail(rc, family, 400, 'invalid_grant', 'The authorization code is invalid or has expired');
   }
   if (code.redirectUri !== undefined && form.get('redirect_uri') !== code.redirectUri) {
@@ -90,13 +110,25 @@ function authorizationCode(ctx: MockContext, rc: RequestContext, family: Family,
   if (!pkceOk(code, form.get('code_verifier'))) {
     return fail(rc, family, 400, 'invalid_grant', 'Invalid code_verifier');
   }
-  answer(ctx, rc, { clientId: client.clientId, family, user: code.user, scopes: code.scopes }, 'authorization_code', true);
+  answer(
+    ctx,
+    rc,
+    { clientId: client.clientId, family, user: code.user, scopes: code.scopes },
+    'authorization_code',
+    true,
+  );
 }
 
-function refreshToken(ctx: MockContext, rc: RequestContext, family: Family, client: MockClient, form: URLSearchParams): void {
+function refreshToken(
+  ctx: MockContext,
+  rc: RequestContext,
+  family: Family,
+  client: MockClient,
+  form: URLSearchParams,
+): void {
   const token = form.get('refresh_token') ?? '';
   const old = ctx.store.refreshTokens.get(token);
-  if (!old || old.clientId !== client.clientId || old.family !== family) {
+  if (old?.clientId !== client.clientId || old.family !== family) {
     return family === 'cloud'
       ? fail(rc, family, 400, 'invalid_request', 'Invalid refresh_token')
       : fail(rc, family, 400, 'invalid_grant', 'Invalid refresh token');
@@ -109,13 +141,25 @@ function refreshToken(ctx: MockContext, rc: RequestContext, family: Family, clie
 function clientCredentials(ctx: MockContext, rc: RequestContext, client: MockClient): void {
   // NOTE: only private consumers may use client_credentials on Cloud.
   if (!client.private) {
-    return fail(rc, 'cloud', 400, 'unauthorized_client', 'Client credentials grant is only available to private consumers.');
+    return fail(
+      rc,
+      'cloud',
+      400,
+      'unauthorized_client',
+      'Client credentials grant is only available to private consumers.',
+    );
   }
   // NOTE: client_credentials returns no refresh token (since 2026-05-04). The token acts as the first user.
   const owner = ctx.users[0];
   /* istanbul ignore next: only if a test emptied mock.users (createMockBitbucket refuses an empty list) */
   if (!owner) return fail(rc, 'cloud', 400, 'invalid_grant', 'The consumer has no owner');
-  answer(ctx, rc, { clientId: client.clientId, family: 'cloud', user: owner, scopes: clientScopes(client) }, 'client_credentials', false);
+  answer(
+    ctx,
+    rc,
+    { clientId: client.clientId, family: 'cloud', user: owner, scopes: clientScopes(client) },
+    'client_credentials',
+    false,
+  );
 }
 
 /** `POST /site/oauth2/access_token` (Cloud) and `POST /rest/oauth2/latest/token` (Data Center). */

@@ -83,7 +83,11 @@ export function renderDcUser(
 
 /** A small SVG avatar with the user's initial (served for both Cloud and Data Center avatar links). */
 export function renderAvatarSvg(user: MockUser, index: number): string {
-  const safe = user.displayName.trim().charAt(0).toUpperCase().replace(/[^A-Z0-9]/g, '?');
+  const safe = user.displayName
+    .trim()
+    .charAt(0)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '?');
   const color = `hsl(${(index * 67) % 360} 65% 38%)`;
   return (
     '<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128">' +

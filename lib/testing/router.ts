@@ -30,34 +30,73 @@ export const ROUTES: readonly Route[] = [
   { pattern: /^\/2\.0\/user\/emails$/, methods: GET, endpoint: 'emails', handler: emailsHandler },
   { pattern: /^\/avatars\/([^/]+)\.svg$/, methods: GET, handler: cloudAvatarHandler },
   // Bitbucket Cloud, OAuth 1.0a. NOTE: the trailing slashes are part of the documented URLs.
-  { pattern: /^\/api\/1\.0\/oauth\/request_token\/$/, methods: POST, endpoint: 'requestToken', handler: requestTokenHandler('cloud') },
-  { pattern: /^\/api\/1\.0\/oauth\/authenticate\/$/, methods: BOTH, endpoint: 'oauth1Authorize', handler: oauth1AuthorizeHandler('cloud') },
-  { pattern: /^\/api\/1\.0\/oauth\/access_token\/$/, methods: POST, endpoint: 'accessToken', handler: accessTokenHandler('cloud') },
+  {
+    pattern: /^\/api\/1\.0\/oauth\/request_token\/$/,
+    methods: POST,
+    endpoint: 'requestToken',
+    handler: requestTokenHandler('cloud'),
+  },
+  {
+    pattern: /^\/api\/1\.0\/oauth\/authenticate\/$/,
+    methods: BOTH,
+    endpoint: 'oauth1Authorize',
+    handler: oauth1AuthorizeHandler('cloud'),
+  },
+  {
+    pattern: /^\/api\/1\.0\/oauth\/access_token\/$/,
+    methods: POST,
+    endpoint: 'accessToken',
+    handler: accessTokenHandler('cloud'),
+  },
   // NOTE: API 1.0 was removed in 2019: 410 for everything but the OAuth 1.0a endpoints.
   { pattern: /^\/(?:api\/1\.0\/(?!oauth\/)|1\.0\/)/, methods: null, handler: goneHandler },
   // Bitbucket Data Center
-  { pattern: /^\/rest\/oauth2\/latest\/authorize$/, methods: BOTH, endpoint: 'authorize', handler: authorizeHandler('dc') },
+  {
+    pattern: /^\/rest\/oauth2\/latest\/authorize$/,
+    methods: BOTH,
+    endpoint: 'authorize',
+    handler: authorizeHandler('dc'),
+  },
   { pattern: /^\/rest\/oauth2\/latest\/token$/, methods: POST, endpoint: 'token', handler: tokenHandler('dc') },
   { pattern: /^\/plugins\/servlet\/applinks\/whoami$/, methods: GET, endpoint: 'whoami', handler: whoamiHandler },
-  { pattern: /^\/rest\/api\/(?:latest|1\.0)\/users\/([^/]+)$/, methods: GET, endpoint: 'dcUser', handler: dcUserHandler },
+  {
+    pattern: /^\/rest\/api\/(?:latest|1\.0)\/users\/([^/]+)$/,
+    methods: GET,
+    endpoint: 'dcUser',
+    handler: dcUserHandler,
+  },
   { pattern: /^\/users\/([^/]+)\/avatar\.png$/, methods: GET, handler: dcAvatarHandler },
-  { pattern: /^\/plugins\/servlet\/oauth\/request-token$/, methods: POST, endpoint: 'requestToken', handler: requestTokenHandler('dc') },
-  { pattern: /^\/plugins\/servlet\/oauth\/authorize$/, methods: BOTH, endpoint: 'oauth1Authorize', handler: oauth1AuthorizeHandler('dc') },
-  { pattern: /^\/plugins\/servlet\/oauth\/access-token$/, methods: POST, endpoint: 'accessToken', handler: accessTokenHandler('dc') },
+  {
+    pattern: /^\/plugins\/servlet\/oauth\/request-token$/,
+    methods: POST,
+    endpoint: 'requestToken',
+    handler: requestTokenHandler('dc'),
+  },
+  {
+    pattern: /^\/plugins\/servlet\/oauth\/authorize$/,
+    methods: BOTH,
+    endpoint: 'oauth1Authorize',
+    handler: oauth1AuthorizeHandler('dc'),
+  },
+  {
+    pattern: /^\/plugins\/servlet\/oauth\/access-token$/,
+    methods: POST,
+    endpoint: 'accessToken',
+    handler: accessTokenHandler('dc'),
+  },
 ];
 
 /** What a path and method resolve to. */
 export type RouteMatch =
-  | { kind: 'route'; route: Route; param: string }
-  | { kind: 'method'; route: Route; allow: string }
-  | { kind: 'none' };
+  { kind: 'route'; route: Route; param: string } | { kind: 'method'; route: Route; allow: string } | { kind: 'none' };
 
 /** Finds the route for a request. */
 export function matchRoute(method: string, path: string): RouteMatch {
   for (const route of ROUTES) {
     const m = route.pattern.exec(path);
     if (!m) continue;
-    if (route.methods && !route.methods.includes(method)) return { kind: 'method', route, allow: route.methods.join(', ') };
+    if (route.methods && !route.methods.includes(method))
+      return { kind: 'method', route, allow: route.methods.join(', ') };
     return { kind: 'route', route, param: m[1] ?? '' };
   }
   return { kind: 'none' };

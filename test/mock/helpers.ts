@@ -41,7 +41,11 @@ export function get(url: string, headers: Record<string, string> = {}): Promise<
 }
 
 /** A form POST that does not follow redirects. */
-export function postForm(url: string, form: Record<string, string> | URLSearchParams, headers: Record<string, string> = {}): Promise<Response> {
+export function postForm(
+  url: string,
+  form: Record<string, string> | URLSearchParams,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     redirect: 'manual',
@@ -82,11 +86,18 @@ export async function authorizeCode(mock: MockBitbucket, params: Record<string, 
   const form = new URLSearchParams(query);
   form.delete('mock_user');
   if (page.status === 302) return locationParams(page).get('code') ?? '';
-  const res = await postForm(`${mock.url}/site/oauth2/authorize`, new URLSearchParams([...form, ['mock_user', params.mock_user ?? mock.users[0]!.uuid], ['decision', 'grant']]));
+  const res = await postForm(
+    `${mock.url}/site/oauth2/authorize`,
+    new URLSearchParams([...form, ['mock_user', params.mock_user ?? mock.users[0]!.uuid], ['decision', 'grant']]),
+  );
   return locationParams(res).get('code') ?? '';
 }
 
 /** Exchanges a code at the Cloud token endpoint. */
-export function exchange(mock: MockBitbucket, form: Record<string, string>, headers: Record<string, string> = { authorization: basic() }): Promise<Response> {
+export function exchange(
+  mock: MockBitbucket,
+  form: Record<string, string>,
+  headers: Record<string, string> = { authorization: basic() },
+): Promise<Response> {
   return postForm(`${mock.url}/site/oauth2/access_token`, { grant_type: 'authorization_code', ...form }, headers);
 }

@@ -2,7 +2,10 @@ import request from 'supertest';
 import { createMockBitbucket, DEFAULT_USERS, type MockUser } from 'passport-bitbucket-oauth/testing';
 import { basic, get, postForm, useMock } from './helpers';
 
-const TOKEN_INVALID = { type: 'error', error: { message: 'Token is invalid, expired, or not supported for this endpoint.' } };
+const TOKEN_INVALID = {
+  type: 'error',
+  error: { message: 'Token is invalid, expired, or not supported for this endpoint.' },
+};
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -50,7 +53,7 @@ describe('GET /2.0/user', () => {
     const res = await request(mock().url).get('/avatars/5c65cab48bcc9e016aeece31.svg');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('image/svg+xml');
-    expect(res.body.toString()).toContain('>J</text>');
+    expect(String(res.body)).toContain('>J</text>');
     expect((await request(mock().url).get('/avatars/nobody.svg')).status).toBe(404);
     expect((await request(mock().url).get('/avatars/%E0%A4%A.svg')).status).toBe(404);
   });
@@ -71,7 +74,9 @@ describe('GET /2.0/user', () => {
   });
 
   test('refuses unknown tokens, other schemes and anonymous requests', async () => {
-    expect((await request(mock().url).get('/2.0/user').set('authorization', 'Bearer nope')).body).toEqual(TOKEN_INVALID);
+    expect((await request(mock().url).get('/2.0/user').set('authorization', 'Bearer nope')).body).toEqual(
+      TOKEN_INVALID,
+    );
     expect((await request(mock().url).get('/2.0/user').set('authorization', 'Token abc')).body).toEqual(TOKEN_INVALID);
     const anonymous = await request(mock().url).get('/2.0/user');
     expect([anonymous.status, anonymous.body.error.message]).toEqual([401, 'Authentication required.']);
@@ -94,14 +99,24 @@ describe('GET /2.0/user', () => {
   });
 
   test('answers 403 without the account scope; account:write implies account', async () => {
-    mock().clients.push({ clientId: 'emailonly', clientSecret: 's', scopes: ['email'] }, { clientId: 'writer', clientSecret: 's', scopes: ['account:write'] });
-    const res = await request(mock().url).get('/2.0/user').set('authorization', `Bearer ${mock().issueAccessToken(0, 'emailonly')}`);
+    mock().clients.push(
+      { clientId: 'emailonly', clientSecret: 's', scopes: ['email'] },
+      { clientId: 'writer', clientSecret: 's', scopes: ['account:write'] },
+    );
+    const res = await request(mock().url)
+      .get('/2.0/user')
+      .set('authorization', `Bearer ${mock().issueAccessToken(0, 'emailonly')}`);
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
       type: 'error',
-      error: { message: 'Your credentials lack one or more required privilege scopes.', detail: { required: ['account'], granted: ['email'] } },
+      error: {
+        message: 'Your credentials lack one or more required privilege scopes.',
+        detail: { required: ['account'], granted: ['email'] },
+      },
     });
-    const writer = await request(mock().url).get('/2.0/user').set('authorization', `Bearer ${mock().issueAccessToken(0, 'writer')}`);
+    const writer = await request(mock().url)
+      .get('/2.0/user')
+      .set('authorization', `Bearer ${mock().issueAccessToken(0, 'writer')}`);
     expect(writer.status).toBe(200);
   });
 });
@@ -124,7 +139,8 @@ describe('GET /2.0/user/emails', () => {
     const second = await request(mock().url).get('/2.0/user/emails?page=2').set(bearer());
     expect(second.body).toMatchObject({ pagelen: 10, page: 2, size: 12 });
     expect(second.body).not.toHaveProperty('next');
-    expect(second.body.values.filter((e: { is_primary: boolean }) => e.is_primary)).toHaveLength(1);
+    const values = (second.body as { values: { is_primary: boolean }[] }).values;
+    expect(values.filter((e) => e.is_primary)).toHaveLength(1);
   });
 
   test('honours pagelen and answers an empty page past the end', async () => {
@@ -142,12 +158,16 @@ describe('GET /2.0/user/emails', () => {
 
   test('lists the user without a primary email as it is', async () => {
     const res = await request(mock().url).get('/2.0/user/emails').set(bearer(1));
-    expect(res.body.values).toEqual([expect.objectContaining({ email: 'pat@example.net', is_primary: false, is_confirmed: false })]);
+    expect(res.body.values).toEqual([
+      expect.objectContaining({ email: 'pat@example.net', is_primary: false, is_confirmed: false }),
+    ]);
   });
 
   test('answers the exact 403 body without the email scope', async () => {
     mock().clients.push({ clientId: 'accountonly', clientSecret: 's', scopes: ['account'] });
-    const res = await get(`${mock().url}/2.0/user/emails`, { authorization: `Bearer ${mock().issueAccessToken(0, 'accountonly')}` });
+    const res = await get(`${mock().url}/2.0/user/emails`, {
+      authorization: `Bearer ${mock().issueAccessToken(0, 'accountonly')}`,
+    });
     expect(res.status).toBe(403);
     expect(await res.text()).toBe(
       '{"type":"error","error":{"message":"Your credentials lack one or more required privilege scopes.","detail":{"required":["email"],"granted":["account"]}}}',
@@ -183,7 +203,9 @@ describe('unknown and removed paths', () => {
       httpRequest({ hostname, port, method: 'OPTIONS', path: '*' }, (res) => {
         res.resume();
         resolve(res.statusCode);
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     expect(status).toBe(404);
   });
@@ -195,7 +217,12 @@ describe('Data Center REST', () => {
 
   test('whoami answers the username and X-AUSERNAME; 401 when anonymous', async () => {
     const res = await request(mock().url).get('/plugins/servlet/applinks/whoami').set(bearer());
-    expect([res.status, res.text, res.headers['x-ausername'], res.headers['content-type']]).toEqual([200, 'jdoe', 'jdoe', 'text/plain; charset=utf-8']);
+    expect([res.status, res.text, res.headers['x-ausername'], res.headers['content-type']]).toEqual([
+      200,
+      'jdoe',
+      'jdoe',
+      'text/plain; charset=utf-8',
+    ]);
     const anonymous = await request(mock().url).get('/plugins/servlet/applinks/whoami');
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers['x-ausername']).toBeUndefined();
@@ -224,21 +251,37 @@ describe('Data Center REST', () => {
   });
 
   test('answers 404 NoSuchUserException for an unknown slug', async () => {
-    for (const [slug, name] of [['ghost', 'ghost'], ['%E0%A4%A', '%E0%A4%A']]) {
+    for (const [slug, name] of [
+      ['ghost', 'ghost'],
+      ['%E0%A4%A', '%E0%A4%A'],
+    ]) {
       const res = await request(mock().url).get(`/rest/api/latest/users/${slug}`).set(bearer());
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ errors: [{ context: null, message: `User ${name} does not exist.`, exceptionName: 'com.atlassian.bitbucket.user.NoSuchUserException' }] });
+      expect(res.body).toEqual({
+        errors: [
+          {
+            context: null,
+            message: `User ${name} does not exist.`,
+            exceptionName: 'com.atlassian.bitbucket.user.NoSuchUserException',
+          },
+        ],
+      });
     }
   });
 
   test('answers 401 in the Data Center format when not authenticated', async () => {
     const anonymous = await request(mock().url).get('/rest/api/latest/users/jdoe');
-    expect([anonymous.status, anonymous.body.errors[0].exceptionName]).toEqual([401, 'com.atlassian.bitbucket.AuthorisationException']);
+    expect([anonymous.status, anonymous.body.errors[0].exceptionName]).toEqual([
+      401,
+      'com.atlassian.bitbucket.AuthorisationException',
+    ]);
     const wrong = await request(mock().url).get('/rest/api/latest/users/jdoe').set('authorization', 'Bearer nope');
     expect(wrong.body.errors[0].message).toBe('Authentication failed. Please check your credentials and try again.');
     const token = bearer();
     mock().expireAccessTokens();
-    expect((await request(mock().url).get('/rest/api/latest/users/jdoe').set(token)).body.errors[0].message).toBe('Access token expired.');
+    expect((await request(mock().url).get('/rest/api/latest/users/jdoe').set(token)).body.errors[0].message).toBe(
+      'Access token expired.',
+    );
   });
 
   test('names the user in X-AUSERNAME on every Data Center response, even a 404', async () => {
@@ -249,26 +292,56 @@ describe('Data Center REST', () => {
 
   test('accepts Data Center OAuth 2.0 tokens on whoami', async () => {
     const dc = mock().dataCenterEndpoints();
-    const auth = await postForm(dc.authorizationURL, { client_id: 'mock-client-id', response_type: 'code', redirect_uri: 'http://127.0.0.1:3000/cb', scope: 'REPO_READ', decision: 'grant' });
+    const auth = await postForm(dc.authorizationURL, {
+      client_id: 'mock-client-id',
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:3000/cb',
+      scope: 'REPO_READ',
+      decision: 'grant',
+    });
     const code = new URL(auth.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const token = await postForm(dc.tokenURL, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:3000/cb' }, { authorization: basic() });
+    const token = await postForm(
+      dc.tokenURL,
+      { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:3000/cb' },
+      { authorization: basic() },
+    );
     const { access_token } = (await token.json()) as { access_token: string };
-    const res = await request(mock().url).get('/plugins/servlet/applinks/whoami').set('authorization', `Bearer ${access_token}`);
+    const res = await request(mock().url)
+      .get('/plugins/servlet/applinks/whoami')
+      .set('authorization', `Bearer ${access_token}`);
     expect(res.text).toBe('jdoe');
     // A Data Center token carries no Cloud scope.
-    expect((await request(mock().url).get('/2.0/user').set('authorization', `Bearer ${access_token}`)).status).toBe(403);
+    expect((await request(mock().url).get('/2.0/user').set('authorization', `Bearer ${access_token}`)).status).toBe(
+      403,
+    );
   });
 
   test('derives a Data Center identity for users without one', async () => {
     const users: MockUser[] = [
-      { uuid: '{u1}', accountId: 'acc-1', username: 'Plain.User', nickname: 'p', displayName: 'Plain User', emails: [{ email: 'p@example.com', primary: true, confirmed: true }] },
+      {
+        uuid: '{u1}',
+        accountId: 'acc-1',
+        username: 'Plain.User',
+        nickname: 'p',
+        displayName: 'Plain User',
+        emails: [{ email: 'p@example.com', primary: true, confirmed: true }],
+      },
       { uuid: '{u2}', accountId: 'ACC-2', nickname: 'n', displayName: 'No Name', emails: [] },
     ];
     const dcMock = await createMockBitbucket({ users });
     try {
-      const first = await request(dcMock.url).get('/rest/api/latest/users/plain.user').set('authorization', `Bearer ${dcMock.issueAccessToken(0)}`);
-      expect(first.body).toMatchObject({ name: 'Plain.User', slug: 'plain.user', id: 1000, emailAddress: 'p@example.com' });
-      const second = await request(dcMock.url).get('/plugins/servlet/applinks/whoami').set('authorization', `Bearer ${dcMock.issueAccessToken(1)}`);
+      const first = await request(dcMock.url)
+        .get('/rest/api/latest/users/plain.user')
+        .set('authorization', `Bearer ${dcMock.issueAccessToken(0)}`);
+      expect(first.body).toMatchObject({
+        name: 'Plain.User',
+        slug: 'plain.user',
+        id: 1000,
+        emailAddress: 'p@example.com',
+      });
+      const second = await request(dcMock.url)
+        .get('/plugins/servlet/applinks/whoami')
+        .set('authorization', `Bearer ${dcMock.issueAccessToken(1)}`);
       expect(second.text).toBe('ACC-2');
     } finally {
       await dcMock.close();
@@ -284,9 +357,20 @@ describe('the mock itself', () => {
     await postForm(mock().oauth2Endpoints().tokenURL, { grant_type: 'x' });
     await fetch(`${mock().url}/nowhere`);
     const [user, token, nowhere] = mock().requests;
-    expect(user).toMatchObject({ method: 'GET', path: '/2.0/user', query: { a: ['1', '2', '3'], b: '4' }, body: '', endpoint: 'user' });
+    expect(user).toMatchObject({
+      method: 'GET',
+      path: '/2.0/user',
+      query: { a: ['1', '2', '3'], b: '4' },
+      body: '',
+      endpoint: 'user',
+    });
     expect(user?.headers['x-custom']).toBe('Yes');
-    expect(token).toMatchObject({ method: 'POST', path: '/site/oauth2/access_token', body: 'grant_type=x', endpoint: 'token' });
+    expect(token).toMatchObject({
+      method: 'POST',
+      path: '/site/oauth2/access_token',
+      body: 'grant_type=x',
+      endpoint: 'token',
+    });
     expect(nowhere).not.toHaveProperty('endpoint');
   });
 

@@ -17,9 +17,18 @@ describe('faults', () => {
     const page = await fetch(userUrl(), { headers: bearer() });
     expect([page.status, page.headers.get('content-type')]).toEqual([500, 'text/html; charset=utf-8']);
     expect(await page.text()).toContain('<h1>Error 500</h1>');
-    mock().setFault('user', { kind: 'status', status: 429, body: 'Rate limit for this resource has been exceeded', headers: { 'Retry-After': '60' } });
+    mock().setFault('user', {
+      kind: 'status',
+      status: 429,
+      body: 'Rate limit for this resource has been exceeded',
+      headers: { 'Retry-After': '60' },
+    });
     const limited = await fetch(userUrl(), { headers: bearer() });
-    expect([limited.status, limited.headers.get('retry-after'), limited.headers.get('content-type')]).toEqual([429, '60', 'text/plain; charset=utf-8']);
+    expect([limited.status, limited.headers.get('retry-after'), limited.headers.get('content-type')]).toEqual([
+      429,
+      '60',
+      'text/plain; charset=utf-8',
+    ]);
     expect(await limited.text()).toBe('Rate limit for this resource has been exceeded');
   });
 
@@ -34,10 +43,14 @@ describe('faults', () => {
 
   test('badJson: answers 200 application/json that does not parse', async () => {
     mock().setFault('token', { kind: 'badJson' });
-    const res = await postForm(mock().oauth2Endpoints().tokenURL, { grant_type: 'authorization_code' }, { authorization: basic() });
+    const res = await postForm(
+      mock().oauth2Endpoints().tokenURL,
+      { grant_type: 'authorization_code' },
+      { authorization: basic() },
+    );
     expect([res.status, res.headers.get('content-type')]).toEqual([200, 'application/json']);
     const text = await res.text();
-    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+    expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
   });
 
   test('delay: answers normally after the delay', async () => {
@@ -115,10 +128,17 @@ describe('faults', () => {
   });
 
   test('deny: answers 403 in each endpoint’s own format outside the authorize pages', async () => {
-    for (const endpoint of ['token', 'user', 'emails', 'dcUser', 'whoami', 'requestToken', 'accessToken'] as const) mock().setFault(endpoint, { kind: 'deny' });
+    for (const endpoint of ['token', 'user', 'emails', 'dcUser', 'whoami', 'requestToken', 'accessToken'] as const)
+      mock().setFault(endpoint, { kind: 'deny' });
     const token = await postForm(mock().oauth2Endpoints().tokenURL, {});
-    expect([token.status, await token.json()]).toEqual([403, { error: 'access_denied', error_description: 'Access denied.' }]);
-    expect(await (await fetch(userUrl(), { headers: bearer() })).json()).toEqual({ type: 'error', error: { message: 'Access denied.' } });
+    expect([token.status, await token.json()]).toEqual([
+      403,
+      { error: 'access_denied', error_description: 'Access denied.' },
+    ]);
+    expect(await (await fetch(userUrl(), { headers: bearer() })).json()).toEqual({
+      type: 'error',
+      error: { message: 'Access denied.' },
+    });
     const dcUser = await fetch(`${mock().dataCenterEndpoints().usersURL}jdoe`, { headers: bearer() });
     expect([dcUser.status, dcUser.headers.get('x-ausername')]).toEqual([403, 'jdoe']);
     expect(((await dcUser.json()) as { errors: unknown[] }).errors).toHaveLength(1);

@@ -14,11 +14,28 @@ async function requestToken(mock: MockBitbucket, sign: SignOptions = {}, url = m
   const res = await post(url, oauthHeader('POST', url, { oauthParams: { oauth_callback: CALLBACK }, ...sign }));
   const text = await res.text();
   const body = new URLSearchParams(text);
-  return { status: res.status, type: res.headers.get('content-type'), text, token: body.get('oauth_token') ?? '', secret: body.get('oauth_token_secret') ?? '', body };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    text,
+    token: body.get('oauth_token') ?? '',
+    secret: body.get('oauth_token_secret') ?? '',
+    body,
+  };
 }
 
-async function accessToken(mock: MockBitbucket, token: string, tokenSecret: string, verifier: string, sign: SignOptions = {}, url = mock.oauth1Endpoints().accessTokenURL) {
-  const res = await post(url, oauthHeader('POST', url, { token, tokenSecret, oauthParams: { oauth_verifier: verifier }, ...sign }));
+async function accessToken(
+  mock: MockBitbucket,
+  token: string,
+  tokenSecret: string,
+  verifier: string,
+  sign: SignOptions = {},
+  url = mock.oauth1Endpoints().accessTokenURL,
+) {
+  const res = await post(
+    url,
+    oauthHeader('POST', url, { token, tokenSecret, oauthParams: { oauth_verifier: verifier }, ...sign }),
+  );
   return { res, status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 
@@ -54,11 +71,15 @@ describe('Cloud OAuth 1.0a, the happy path', () => {
   test('serves /2.0/user and /2.0/user/emails to requests signed with the access token', async () => {
     const { token, secret } = await fullFlow(mock());
     const { userProfileURL, userEmailsURL } = mock().oauth1Endpoints();
-    const user = await get(userProfileURL, { authorization: oauthHeader('GET', userProfileURL, { token, tokenSecret: secret }) });
+    const user = await get(userProfileURL, {
+      authorization: oauthHeader('GET', userProfileURL, { token, tokenSecret: secret }),
+    });
     expect(user.status).toBe(200);
     expect(user.headers.get('x-credential-type')).toBe('oauth1');
     expect(((await user.json()) as { username: string }).username).toBe('jdoe');
-    const emails = await get(userEmailsURL, { authorization: oauthHeader('GET', userEmailsURL, { token, tokenSecret: secret }) });
+    const emails = await get(userEmailsURL, {
+      authorization: oauthHeader('GET', userEmailsURL, { token, tokenSecret: secret }),
+    });
     expect(emails.status).toBe(200);
   });
 
@@ -66,7 +87,10 @@ describe('Cloud OAuth 1.0a, the happy path', () => {
     const { token, secret } = await fullFlow(mock());
     const url = mock().oauth1Endpoints().userProfileURL;
     const unknown = await get(url, { authorization: oauthHeader('GET', url, { token: 'nope', tokenSecret: secret }) });
-    expect(await unknown.json()).toEqual({ type: 'error', error: { message: 'Token is invalid, expired, or not supported for this endpoint.' } });
+    expect(await unknown.json()).toEqual({
+      type: 'error',
+      error: { message: 'Token is invalid, expired, or not supported for this endpoint.' },
+    });
     const tokenless = await get(url, { authorization: oauthHeader('GET', url) });
     expect(tokenless.status).toBe(401);
     const badSig = await get(url, { authorization: oauthHeader('GET', url, { token, tokenSecret: 'wrong' }) });
@@ -88,7 +112,9 @@ describe('Cloud OAuth 1.0a, the happy path', () => {
     const url = mock().oauth1Endpoints().requestTokenURL;
     const signedParams = (): Record<string, string> =>
       Object.fromEntries(
-        [...oauthHeader('POST', url, { oauthParams: { oauth_callback: 'oob' } }).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? '', decodeURIComponent(m[2] ?? '')]),
+        [...oauthHeader('POST', url, { oauthParams: { oauth_callback: 'oob' } }).matchAll(/(\w+)="([^"]*)"/g)].map(
+          (m) => [m[1] ?? '', decodeURIComponent(m[2] ?? '')],
+        ),
       );
     expect((await postForm(url, signedParams())).status).toBe(200);
     expect((await fetch(`${url}?${new URLSearchParams(signedParams())}`, { method: 'POST' })).status).toBe(200);
@@ -113,7 +139,10 @@ describe('Cloud OAuth 1.0a, refusals', () => {
   const mock = useMock({ oauth1TimestampWindowSeconds: 60 });
   const COULD_NOT_VERIFY = 'Could not verify OAuth request.';
 
-  async function expectRefusal(res: Promise<Response | { status: number; type: string | null; text: string }>, text = COULD_NOT_VERIFY) {
+  async function expectRefusal(
+    res: Promise<Response | { status: number; type: string | null; text: string }>,
+    text = COULD_NOT_VERIFY,
+  ) {
     const answer = await res;
     const body = answer instanceof Response ? await answer.text() : answer.text;
     const type = answer instanceof Response ? answer.headers.get('content-type') : answer.type;
@@ -137,16 +166,27 @@ describe('Cloud OAuth 1.0a, refusals', () => {
     expect((await requestToken(mock(), { nonce: 'once' })).status).toBe(200);
     await expectRefusal(requestToken(mock(), { nonce: 'once' }));
     jest.spyOn(Date, 'now').mockReturnValue(now + 120_000);
-    expect((await requestToken(mock(), { nonce: 'once', timestamp: String(Math.floor(now / 1000) + 120) })).status).toBe(200);
+    expect(
+      (await requestToken(mock(), { nonce: 'once', timestamp: String(Math.floor(now / 1000) + 120) })).status,
+    ).toBe(200);
   });
 
   test('rejects an unknown consumer, RSA-SHA1, another version and missing parameters', async () => {
     await expectRefusal(requestToken(mock(), { key: 'unknown' }));
-    await expectRefusal(requestToken(mock(), { method: 'RSA-SHA1', privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }));
+    await expectRefusal(
+      requestToken(mock(), {
+        method: 'RSA-SHA1',
+        privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 })
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
+      }),
+    );
     await expectRefusal(requestToken(mock(), { oauthParams: { oauth_callback: CALLBACK, oauth_version: '2.0' } }));
     const url = mock().oauth1Endpoints().requestTokenURL;
     await expectRefusal(fetch(url, { method: 'POST' }));
-    await expectRefusal(post(url, 'OAuth oauth_consumer_key="mock-client-id", oauth_signature_method="HMAC-SHA1", oauth_signature="x"'));
+    await expectRefusal(
+      post(url, 'OAuth oauth_consumer_key="mock-client-id", oauth_signature_method="HMAC-SHA1", oauth_signature="x"'),
+    );
     await expectRefusal(post(url, 'OAuth oauth_consumer_key="%E0%A4%A"'));
   });
 
@@ -157,7 +197,9 @@ describe('Cloud OAuth 1.0a, refusals', () => {
     const { hostname, port, pathname } = new URL(url);
     const answer = await new Promise<string>((resolve, reject) => {
       let data = '';
-      const socket = connect(Number(port), hostname, () => socket.end(`POST ${pathname} HTTP/1.0\r\nAuthorization: ${header}\r\nContent-Length: 0\r\n\r\n`));
+      const socket = connect(Number(port), hostname, () =>
+        socket.end(`POST ${pathname} HTTP/1.0\r\nAuthorization: ${header}\r\nContent-Length: 0\r\n\r\n`),
+      );
       socket.on('data', (chunk) => (data += chunk.toString()));
       socket.on('end', () => resolve(data));
       socket.on('error', reject);
@@ -185,7 +227,10 @@ describe('Cloud OAuth 1.0a, refusals', () => {
     await expectRefusal(accessToken(mock(), 'unknown', 'x', 'guess'), INVALID);
 
     const rt = await requestToken(mock());
-    const granted = await postForm(mock().oauth1Endpoints().userAuthorizationURL, { oauth_token: rt.token, decision: 'grant' });
+    const granted = await postForm(mock().oauth1Endpoints().userAuthorizationURL, {
+      oauth_token: rt.token,
+      decision: 'grant',
+    });
     const verifier = locationParams(granted).get('oauth_verifier') ?? '';
     await expectRefusal(get(`${mock().oauth1Endpoints().userAuthorizationURL}?oauth_token=${rt.token}`), INVALID);
     await expectRefusal(accessToken(mock(), rt.token, rt.secret, 'wrong'), INVALID);
@@ -195,7 +240,10 @@ describe('Cloud OAuth 1.0a, refusals', () => {
 
   test('uses each request token and verifier once', async () => {
     const rt = await requestToken(mock());
-    const granted = await postForm(mock().oauth1Endpoints().userAuthorizationURL, { oauth_token: rt.token, decision: 'grant' });
+    const granted = await postForm(mock().oauth1Endpoints().userAuthorizationURL, {
+      oauth_token: rt.token,
+      decision: 'grant',
+    });
     const verifier = locationParams(granted).get('oauth_verifier') ?? '';
     expect((await accessToken(mock(), rt.token, rt.secret, verifier)).res.status).toBe(200);
     await expectRefusal(accessToken(mock(), rt.token, rt.secret, verifier), 'Invalid request token.');
@@ -207,7 +255,9 @@ describe('Cloud OAuth 1.0a consent page', () => {
 
   test('shows the consumer, the user and the scopes, and posts the token back', async () => {
     const rt = await requestToken(mock());
-    const html = await (await get(`${mock().oauth1Endpoints().userAuthorizationURL}?oauth_token=${rt.token}&mock_user=mmails`)).text();
+    const html = await (
+      await get(`${mock().oauth1Endpoints().userAuthorizationURL}?oauth_token=${rt.token}&mock_user=mmails`)
+    ).text();
     expect(html).toContain('Signed in as <strong>Max Mails</strong>');
     expect(html).toContain('<li>Account: Read</li><li>Email: Read</li>');
     expect(html).toContain(`<input type="hidden" name="oauth_token" value="${rt.token}">`);
@@ -217,12 +267,17 @@ describe('Cloud OAuth 1.0a consent page', () => {
   test('lists no permissions when the consumer was removed meanwhile', async () => {
     const rt = await requestToken(mock());
     mock().clients.splice(0, 1);
-    expect(await (await get(`${mock().oauth1Endpoints().userAuthorizationURL}?oauth_token=${rt.token}`)).text()).toContain('<ul></ul>');
+    expect(
+      await (await get(`${mock().oauth1Endpoints().userAuthorizationURL}?oauth_token=${rt.token}`)).text(),
+    ).toContain('<ul></ul>');
   });
 
   test('redirects with ?denied=<token> when the user denies, and the token dies', async () => {
     const rt = await requestToken(mock());
-    const denied = await postForm(mock().oauth1Endpoints().userAuthorizationURL, { oauth_token: rt.token, decision: 'deny' });
+    const denied = await postForm(mock().oauth1Endpoints().userAuthorizationURL, {
+      oauth_token: rt.token,
+      decision: 'deny',
+    });
     expect(denied.headers.get('location')).toBe(`${CALLBACK}?denied=${rt.token}`);
     expect((await get(`${mock().oauth1Endpoints().userAuthorizationURL}?oauth_token=${rt.token}`)).status).toBe(401);
   });
@@ -239,7 +294,10 @@ describe('Cloud OAuth 1.0a consent page', () => {
     const url = mock().oauth1Endpoints().requestTokenURL;
     const res = await post(url, oauthHeader('POST', url, { oauthParams: { oauth_callback: 'oob' } }));
     const token = new URLSearchParams(await res.text()).get('oauth_token') ?? '';
-    const page = await postForm(mock().oauth1Endpoints().userAuthorizationURL, { oauth_token: token, decision: 'deny' });
+    const page = await postForm(mock().oauth1Endpoints().userAuthorizationURL, {
+      oauth_token: token,
+      decision: 'deny',
+    });
     expect([page.status, (await page.text()).includes('Access denied')]).toEqual([200, true]);
   });
 });
@@ -279,12 +337,20 @@ describe('Data Center OAuth 1.0a (application links, RSA-SHA1)', () => {
     expect(rt.status).toBe(200);
     const page = await (await get(`${dc().userAuthorizationURL}?oauth_token=${rt.token}`)).text();
     expect(page).toContain('<li>Act on your behalf in Bitbucket</li>');
-    const granted = await postForm(dc().userAuthorizationURL, { oauth_token: rt.token, mock_user: 'mmails', decision: 'grant' });
+    const granted = await postForm(dc().userAuthorizationURL, {
+      oauth_token: rt.token,
+      mock_user: 'mmails',
+      decision: 'grant',
+    });
     const verifier = locationParams(granted).get('oauth_verifier') ?? '';
     const at = await accessToken(mock(), rt.token, rt.secret, verifier, rsa, dc().accessTokenURL);
     expect(at.res.status).toBe(200);
     const access = new URLSearchParams(at.text);
-    const sign = { ...rsa, token: access.get('oauth_token') ?? '', tokenSecret: access.get('oauth_token_secret') ?? '' };
+    const sign = {
+      ...rsa,
+      token: access.get('oauth_token') ?? '',
+      tokenSecret: access.get('oauth_token_secret') ?? '',
+    };
     const whoami = await get(dc().whoamiURL, { authorization: oauthHeader('GET', dc().whoamiURL, sign) });
     expect([whoami.status, whoami.headers.get('x-ausername'), await whoami.text()]).toEqual([200, 'mmails', 'mmails']);
     const userUrl = `${dc().usersURL}mmails?avatarSize=64`;
@@ -314,7 +380,9 @@ describe('Data Center OAuth 1.0a (application links, RSA-SHA1)', () => {
     const cloud = await createMockBitbucket();
     try {
       const rt = await requestToken(cloud);
-      expect((await get(`${cloud.dataCenterEndpoints().userAuthorizationURL}?oauth_token=${rt.token}`)).status).toBe(401);
+      expect((await get(`${cloud.dataCenterEndpoints().userAuthorizationURL}?oauth_token=${rt.token}`)).status).toBe(
+        401,
+      );
     } finally {
       await cloud.close();
     }

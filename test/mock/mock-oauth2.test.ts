@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createMockBitbucket, DEFAULT_CLIENT, DEFAULT_USERS, type MockUser } from 'passport-bitbucket-oauth/testing';
+import { createMockBitbucket, DEFAULT_CLIENT, DEFAULT_USERS } from 'passport-bitbucket-oauth/testing';
 import { authorizeCode, basic, exchange, get, locationParams, postForm, useMock } from './helpers';
 
 const CALLBACK = 'http://127.0.0.1:3000/auth/callback';
@@ -39,7 +39,11 @@ describe('Cloud OAuth 2.0 authorize step', () => {
   test('redirects back with a code and the exact state when the user grants access', async () => {
     const state = 'a b+c/é';
     const res = await postForm(`${mock().url}/site/oauth2/authorize`, {
-      client_id: 'mock-client-id', response_type: 'code', redirect_uri: `${CALLBACK}?next=%2Fhome`, state, decision: 'grant',
+      client_id: 'mock-client-id',
+      response_type: 'code',
+      redirect_uri: `${CALLBACK}?next=%2Fhome`,
+      state,
+      decision: 'grant',
     });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get('location') ?? '');
@@ -51,7 +55,11 @@ describe('Cloud OAuth 2.0 authorize step', () => {
 
   test('redirects back with access_denied, a description and the state when the user denies', async () => {
     const res = await postForm(`${mock().url}/site/oauth2/authorize`, {
-      client_id: 'mock-client-id', response_type: 'code', redirect_uri: CALLBACK, state: 'xyz', decision: 'deny',
+      client_id: 'mock-client-id',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      state: 'xyz',
+      decision: 'deny',
     });
     const params = locationParams(res);
     expect(res.status).toBe(302);
@@ -62,9 +70,17 @@ describe('Cloud OAuth 2.0 authorize step', () => {
   });
 
   test('refuses a consent post without a decision or not form-encoded', async () => {
-    const missing = await postForm(`${mock().url}/site/oauth2/authorize`, { client_id: 'mock-client-id', response_type: 'code', redirect_uri: CALLBACK });
+    const missing = await postForm(`${mock().url}/site/oauth2/authorize`, {
+      client_id: 'mock-client-id',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+    });
     expect(missing.status).toBe(400);
-    const json = await fetch(`${mock().url}/site/oauth2/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const json = await fetch(`${mock().url}/site/oauth2/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(json.status).toBe(400);
     expect(await json.text()).toContain('form-encoded');
   });
@@ -92,7 +108,9 @@ describe('Cloud OAuth 2.0 authorize step', () => {
   test('picks the signed-in user from mock_user, then x-mock-user, and refuses an unknown one', async () => {
     const byQuery = await get(authorizeUrl(mock().url, { redirect_uri: CALLBACK, mock_user: 'mmails' }));
     expect(await byQuery.text()).toContain('Signed in as <strong>Max Mails</strong>');
-    const byHeader = await get(authorizeUrl(mock().url, { redirect_uri: CALLBACK }), { 'x-mock-user': '557058:2f8b7e3a-6c1d-4e5f-9a0b-1c2d3e4f5a6b' });
+    const byHeader = await get(authorizeUrl(mock().url, { redirect_uri: CALLBACK }), {
+      'x-mock-user': '557058:2f8b7e3a-6c1d-4e5f-9a0b-1c2d3e4f5a6b',
+    });
     const html = await byHeader.text();
     expect(html).toContain('Signed in as <strong>Pat Private</strong>');
     expect(html).toContain('Continue as <a href="/site/oauth2/authorize?');
@@ -108,12 +126,24 @@ describe('Cloud OAuth 2.0 authorize step', () => {
   });
 
   test('sends no state back when none was given', async () => {
-    const res = await postForm(`${mock().url}/site/oauth2/authorize`, { client_id: 'mock-client-id', response_type: 'code', redirect_uri: CALLBACK, decision: 'grant' });
+    const res = await postForm(`${mock().url}/site/oauth2/authorize`, {
+      client_id: 'mock-client-id',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      decision: 'grant',
+    });
     expect(locationParams(res).has('state')).toBe(false);
   });
 
   test('refuses an unknown PKCE method with invalid_request', async () => {
-    const res = await get(authorizeUrl(mock().url, { redirect_uri: CALLBACK, code_challenge: 'x', code_challenge_method: 'S512', state: 'p' }));
+    const res = await get(
+      authorizeUrl(mock().url, {
+        redirect_uri: CALLBACK,
+        code_challenge: 'x',
+        code_challenge_method: 'S512',
+        state: 'p',
+      }),
+    );
     expect(locationParams(res).get('error')).toBe('invalid_request');
   });
 });
@@ -128,7 +158,12 @@ describe('Cloud OAuth 2.0 token endpoint', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['access_token', 'scope', 'expires_in', 'refresh_token', 'token_type', 'state']);
-    expect(body).toMatchObject({ scope: 'account email', expires_in: 7200, token_type: 'bearer', state: 'authorization_code' });
+    expect(body).toMatchObject({
+      scope: 'account email',
+      expires_in: 7200,
+      token_type: 'bearer',
+      state: 'authorization_code',
+    });
   });
 
   test('accepts each code once only', async () => {
@@ -152,7 +187,11 @@ describe('Cloud OAuth 2.0 token endpoint', () => {
     const second = { clientId: 'second', clientSecret: 'second-secret', callbackURL: 'http://127.0.0.1:' };
     mock().clients.push(second);
     const code = await authorizeCode(mock(), { redirect_uri: CALLBACK });
-    const res = await exchange(mock(), { code, redirect_uri: CALLBACK }, { authorization: basic('second', 'second-secret') });
+    const res = await exchange(
+      mock(),
+      { code, redirect_uri: CALLBACK },
+      { authorization: basic('second', 'second-secret') },
+    );
     expect(await res.json()).toEqual(INVALID_CODE);
   });
 
@@ -175,13 +214,24 @@ describe('Cloud OAuth 2.0 token endpoint', () => {
   });
 
   test('requires client credentials, by HTTP Basic or in the form body', async () => {
-    const expected = { error_description: 'Requests must be authenticated using OAuth client credentials', error: 'unauthorized_client' };
+    const expected = {
+      error_description: 'Requests must be authenticated using OAuth client credentials',
+      error: 'unauthorized_client',
+    };
     const none = await exchange(mock(), { code: 'x' }, {});
     expect(none.status).toBe(400);
     expect(await none.json()).toEqual(expected);
-    expect(await (await exchange(mock(), { code: 'x' }, { authorization: basic('mock-client-id', 'wrong') })).json()).toEqual(expected);
-    expect(await (await exchange(mock(), { code: 'x' }, { authorization: 'Basic bm9jb2xvbg==' })).json()).toEqual(expected);
-    const inBody = await exchange(mock(), { code: 'x', client_id: 'mock-client-id', client_secret: 'mock-client-secret' }, {});
+    expect(
+      await (await exchange(mock(), { code: 'x' }, { authorization: basic('mock-client-id', 'wrong') })).json(),
+    ).toEqual(expected);
+    expect(await (await exchange(mock(), { code: 'x' }, { authorization: 'Basic bm9jb2xvbg==' })).json()).toEqual(
+      expected,
+    );
+    const inBody = await exchange(
+      mock(),
+      { code: 'x', client_id: 'mock-client-id', client_secret: 'mock-client-secret' },
+      {},
+    );
     expect(await inBody.json()).toEqual(INVALID_CODE);
   });
 
@@ -190,7 +240,9 @@ describe('Cloud OAuth 2.0 token endpoint', () => {
     const header = basic(encodeURIComponent('id with space'), encodeURIComponent('s&cret%'));
     const bad = basic('id with space', '%E0%A4%A');
     expect(await (await exchange(mock(), { code: 'x' }, { authorization: header })).json()).toEqual(INVALID_CODE);
-    expect(((await (await exchange(mock(), { code: 'x' }, { authorization: bad })).json()) as { error: string }).error).toBe('unauthorized_client');
+    expect(
+      ((await (await exchange(mock(), { code: 'x' }, { authorization: bad })).json()) as { error: string }).error,
+    ).toBe('unauthorized_client');
   });
 
   test('rejects a JSON body with the exact Bitbucket error', async () => {
@@ -206,15 +258,26 @@ describe('Cloud OAuth 2.0 token endpoint', () => {
   test('names a missing or unsupported grant type', async () => {
     const missing = await postForm(mock().oauth2Endpoints().tokenURL, {}, { authorization: basic() });
     expect(await missing.json()).toEqual({ error_description: 'Unsupported grant type: None', error: 'invalid_grant' });
-    const password = await postForm(mock().oauth2Endpoints().tokenURL, { grant_type: 'password' }, { authorization: basic() });
-    expect(await password.json()).toEqual({ error_description: 'Unsupported grant type: password', error: 'invalid_grant' });
+    const password = await postForm(
+      mock().oauth2Endpoints().tokenURL,
+      { grant_type: 'password' },
+      { authorization: basic() },
+    );
+    expect(await password.json()).toEqual({
+      error_description: 'Unsupported grant type: password',
+      error: 'invalid_grant',
+    });
   });
 
   test('rotates refresh tokens: each refresh returns a new one and kills the old one', async () => {
     const code = await authorizeCode(mock(), { redirect_uri: CALLBACK });
     const first = (await (await exchange(mock(), { code, redirect_uri: CALLBACK })).json()) as Record<string, string>;
-    const refresh = (form: Record<string, string>) => postForm(mock().oauth2Endpoints().tokenURL, { grant_type: 'refresh_token', ...form }, { authorization: basic() });
-    const second = (await (await refresh({ refresh_token: first.refresh_token ?? '' })).json()) as Record<string, string>;
+    const refresh = (form: Record<string, string>) =>
+      postForm(mock().oauth2Endpoints().tokenURL, { grant_type: 'refresh_token', ...form }, { authorization: basic() });
+    const second = (await (await refresh({ refresh_token: first.refresh_token ?? '' })).json()) as Record<
+      string,
+      string
+    >;
     expect(second.refresh_token).toBeDefined();
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(second.access_token).not.toBe(first.access_token);
@@ -233,7 +296,10 @@ describe('Cloud OAuth 2.0 token endpoint', () => {
     const authorize = await get(authorizeUrl(mock().url, { client_id: 'nocb', redirect_uri: CALLBACK }));
     expect(authorize.status).toBe(400);
     const res = await exchange(mock(), { code: 'anything' }, { authorization: basic('nocb', 'nocb-secret') });
-    expect(await res.json()).toEqual({ error_description: 'No callback uri defined for the OAuth client.', error: 'invalid_request' });
+    expect(await res.json()).toEqual({
+      error_description: 'No callback uri defined for the OAuth client.',
+      error: 'invalid_request',
+    });
   });
 
   test('sends the user to the consumer callback URL when no redirect_uri is given', async () => {
@@ -246,24 +312,37 @@ describe('Cloud OAuth 2.0 token endpoint', () => {
 
   test('issues client_credentials tokens to private consumers only, without a refresh token', async () => {
     mock().clients.push({ clientId: 'priv', clientSecret: 'priv-secret', private: true, scopes: ['account'] });
-    const res = await postForm(mock().oauth2Endpoints().tokenURL, { grant_type: 'client_credentials' }, { authorization: basic('priv', 'priv-secret') });
+    const res = await postForm(
+      mock().oauth2Endpoints().tokenURL,
+      { grant_type: 'client_credentials' },
+      { authorization: basic('priv', 'priv-secret') },
+    );
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ scope: 'account', token_type: 'bearer', state: 'client_credentials' });
     expect(body).not.toHaveProperty('refresh_token');
-    const publicClient = await postForm(mock().oauth2Endpoints().tokenURL, { grant_type: 'client_credentials' }, { authorization: basic() });
+    const publicClient = await postForm(
+      mock().oauth2Endpoints().tokenURL,
+      { grant_type: 'client_credentials' },
+      { authorization: basic() },
+    );
     expect(((await publicClient.json()) as { error: string }).error).toBe('unauthorized_client');
   });
 
   test('verifies PKCE S256 and plain challenges', async () => {
     const verifier = 'dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW1gFWFOEjXk';
     const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const s256 = () => authorizeCode(mock(), { redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256' });
-    expect((await exchange(mock(), { code: await s256(), redirect_uri: CALLBACK, code_verifier: verifier })).status).toBe(200);
+    const s256 = () =>
+      authorizeCode(mock(), { redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256' });
+    expect(
+      (await exchange(mock(), { code: await s256(), redirect_uri: CALLBACK, code_verifier: verifier })).status,
+    ).toBe(200);
     const wrong = await exchange(mock(), { code: await s256(), redirect_uri: CALLBACK, code_verifier: 'nope' });
     expect(await wrong.json()).toEqual({ error_description: 'Invalid code_verifier', error: 'invalid_grant' });
     expect((await exchange(mock(), { code: await s256(), redirect_uri: CALLBACK })).status).toBe(400);
     const plain = await authorizeCode(mock(), { redirect_uri: CALLBACK, code_challenge: 'plain-verifier' });
-    expect((await exchange(mock(), { code: plain, redirect_uri: CALLBACK, code_verifier: 'plain-verifier' })).status).toBe(200);
+    expect(
+      (await exchange(mock(), { code: plain, redirect_uri: CALLBACK, code_verifier: 'plain-verifier' })).status,
+    ).toBe(200);
   });
 
   test('answers 405 to a GET on the token endpoint', async () => {
@@ -276,7 +355,7 @@ describe('Cloud OAuth 2.0 token endpoint', () => {
 describe('consent page details', () => {
   test('names unknown scopes by their parts and offers no user switch with a single user', async () => {
     const mock = await createMockBitbucket({
-      users: [DEFAULT_USERS[0] as MockUser],
+      users: [DEFAULT_USERS[0]!],
       clients: [{ ...DEFAULT_CLIENT, scopes: ['account', 'repository:write', 'pullrequest'] }],
     });
     try {
@@ -306,13 +385,22 @@ describe('Cloud token response options', () => {
 describe('Data Center OAuth 2.0', () => {
   const mock = useMock();
   const dc = () => mock().dataCenterEndpoints();
-  const dcAuthorize = (params: Record<string, string>) => get(authorizeUrl(mock().url, { redirect_uri: CALLBACK, ...params }, '/rest/oauth2/latest/authorize'));
+  const dcAuthorize = (params: Record<string, string>) =>
+    get(authorizeUrl(mock().url, { redirect_uri: CALLBACK, ...params }, '/rest/oauth2/latest/authorize'));
   const dcToken = (form: Record<string, string>, headers: Record<string, string> = {}) =>
-    postForm(dc().tokenURL, { client_id: DEFAULT_CLIENT.clientId, client_secret: DEFAULT_CLIENT.clientSecret, ...form }, headers);
+    postForm(
+      dc().tokenURL,
+      { client_id: DEFAULT_CLIENT.clientId, client_secret: DEFAULT_CLIENT.clientSecret, ...form },
+      headers,
+    );
 
   async function dcCode(scope = 'REPO_READ'): Promise<string> {
     const res = await postForm(dc().authorizationURL, {
-      client_id: 'mock-client-id', response_type: 'code', redirect_uri: CALLBACK, scope, decision: 'grant',
+      client_id: 'mock-client-id',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope,
+      decision: 'grant',
     });
     return locationParams(res).get('code') ?? '';
   }
@@ -335,7 +423,11 @@ describe('Data Center OAuth 2.0', () => {
   });
 
   test('exchanges a code with credentials in the form body for the Data Center response', async () => {
-    const res = await dcToken({ grant_type: 'authorization_code', code: await dcCode('PUBLIC_REPOS'), redirect_uri: CALLBACK });
+    const res = await dcToken({
+      grant_type: 'authorization_code',
+      code: await dcCode('PUBLIC_REPOS'),
+      redirect_uri: CALLBACK,
+    });
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['scope', 'access_token', 'token_type', 'expires_in', 'refresh_token']);
     expect(body).toMatchObject({ scope: 'PUBLIC_REPOS', token_type: 'bearer', expires_in: 3600 });
@@ -346,25 +438,49 @@ describe('Data Center OAuth 2.0', () => {
   });
 
   test('also accepts HTTP Basic client authentication', async () => {
-    const res = await postForm(dc().tokenURL, { grant_type: 'authorization_code', code: await dcCode(), redirect_uri: CALLBACK }, { authorization: basic() });
+    const res = await postForm(
+      dc().tokenURL,
+      { grant_type: 'authorization_code', code: await dcCode(), redirect_uri: CALLBACK },
+      { authorization: basic() },
+    );
     expect(res.status).toBe(200);
   });
 
   test('answers RFC 6749 errors', async () => {
-    const json = await fetch(dc().tokenURL, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const json = await fetch(dc().tokenURL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect([json.status, ((await json.json()) as { error: string }).error]).toEqual([400, 'invalid_request']);
-    const client = await postForm(dc().tokenURL, { grant_type: 'authorization_code', client_id: 'mock-client-id', client_secret: 'bad' });
+    const client = await postForm(dc().tokenURL, {
+      grant_type: 'authorization_code',
+      client_id: 'mock-client-id',
+      client_secret: 'bad',
+    });
     expect(client.status).toBe(401);
-    expect(await client.json()).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed.' });
+    expect(await client.json()).toEqual({
+      error: 'invalid_client',
+      error_description: 'Client authentication failed.',
+    });
     const grant = await dcToken({ grant_type: 'client_credentials' });
     expect(((await grant.json()) as { error: string }).error).toBe('unsupported_grant_type');
-    expect(((await (await dcToken({})).json()) as { error_description: string }).error_description).toBe('Unsupported grant type: none');
+    expect(((await (await dcToken({})).json()) as { error_description: string }).error_description).toBe(
+      'Unsupported grant type: none',
+    );
   });
 
   test('does not accept a Cloud code, and lets its codes expire after 10 seconds', async () => {
-    const cloud = await postForm(`${mock().url}/site/oauth2/authorize`, { client_id: 'mock-client-id', response_type: 'code', redirect_uri: CALLBACK, decision: 'grant' });
+    const cloud = await postForm(`${mock().url}/site/oauth2/authorize`, {
+      client_id: 'mock-client-id',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      decision: 'grant',
+    });
     const cloudCode = locationParams(cloud).get('code') ?? '';
-    expect((await dcToken({ grant_type: 'authorization_code', code: cloudCode, redirect_uri: CALLBACK })).status).toBe(400);
+    expect((await dcToken({ grant_type: 'authorization_code', code: cloudCode, redirect_uri: CALLBACK })).status).toBe(
+      400,
+    );
     const code = await dcCode();
     const now = Date.now();
     jest.spyOn(Date, 'now').mockReturnValue(now + 11_000);

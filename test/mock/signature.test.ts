@@ -41,7 +41,11 @@ describe('the OAuth 1.0a signature module', () => {
 
   test('computes the HMAC-SHA1 signature of RFC 5849 §1.2 (MdpQcU8iPSUjWoN/UDMsK2sui9I=)', () => {
     const base = signatureBaseString('GET', photos.url, [...photos.oauth, ...queryPairs(photos.url)]);
-    const credentials = { consumerKey: 'dpf43f3p2l4k3l03', consumerSecret: photos.consumerSecret, signatureMethod: 'HMAC-SHA1' as const };
+    const credentials = {
+      consumerKey: 'dpf43f3p2l4k3l03',
+      consumerSecret: photos.consumerSecret,
+      signatureMethod: 'HMAC-SHA1' as const,
+    };
     expect(sign(base, credentials, photos.tokenSecret)).toBe('MdpQcU8iPSUjWoN/UDMsK2sui9I=');
     expect(verifySignature(base, 'MdpQcU8iPSUjWoN/UDMsK2sui9I=', 'HMAC-SHA1', photos)).toBe(true);
     expect(verifySignature(base, 'MdpQcU8iPSUjWoN/UDMsK2sui9X=', 'HMAC-SHA1', photos)).toBe(false);
@@ -51,7 +55,11 @@ describe('the OAuth 1.0a signature module', () => {
     const header = authorizationHeader({
       method: 'GET',
       url: photos.url,
-      credentials: { consumerKey: 'dpf43f3p2l4k3l03', consumerSecret: photos.consumerSecret, signatureMethod: 'HMAC-SHA1' },
+      credentials: {
+        consumerKey: 'dpf43f3p2l4k3l03',
+        consumerSecret: photos.consumerSecret,
+        signatureMethod: 'HMAC-SHA1',
+      },
       token: 'nnch734d00sl2jdk',
       tokenSecret: photos.tokenSecret,
       timestamp: '137131202',
@@ -79,15 +87,25 @@ describe('the OAuth 1.0a signature module', () => {
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
       publicKeyEncoding: { type: 'spki', format: 'pem' },
     });
-    const signature = sign('base', { consumerKey: 'k', consumerSecret: '', signatureMethod: 'RSA-SHA1', privateKey }, '');
-    expect(verifySignature('base', signature, 'RSA-SHA1', { consumerSecret: '', tokenSecret: '', publicKey })).toBe(true);
-    expect(verifySignature('other', signature, 'RSA-SHA1', { consumerSecret: '', tokenSecret: '', publicKey })).toBe(false);
+    const signature = sign(
+      'base',
+      { consumerKey: 'k', consumerSecret: '', signatureMethod: 'RSA-SHA1', privateKey },
+      '',
+    );
+    expect(verifySignature('base', signature, 'RSA-SHA1', { consumerSecret: '', tokenSecret: '', publicKey })).toBe(
+      true,
+    );
+    expect(verifySignature('other', signature, 'RSA-SHA1', { consumerSecret: '', tokenSecret: '', publicKey })).toBe(
+      false,
+    );
     expect(verifySignature('base', signature, 'RSA-SHA1', { consumerSecret: '', tokenSecret: '' })).toBe(false);
   });
 
   test('parses only OAuth authorization headers and skips the realm', () => {
     expect(parseAuthorizationHeader('Bearer abc')).toBeNull();
     expect(parseAuthorizationHeader(undefined)).toBeNull();
-    expect([...(parseAuthorizationHeader('OAuth realm="x", oauth_token="a%20b"') ?? [])]).toEqual([['oauth_token', 'a b']]);
+    expect([...(parseAuthorizationHeader('OAuth realm="x", oauth_token="a%20b"') ?? [])]).toEqual([
+      ['oauth_token', 'a b'],
+    ]);
   });
 });
