@@ -34,29 +34,60 @@ export function apiError(method: string, url: string, response: HttpResponse): B
     optionalString(cloud?.message) ??
     (isObject(dcFirst) ? optionalString(dcFirst.message) : undefined) ??
     (response.body.trim() === '' ? undefined : excerpt(response.body, 120));
-  const retryAfter = Number(response.headers['retry-after']);
   const kind = status >= 300 && status < 400 ? 'redirect' : 'http';
-  return new BitbucketAPIError(
-    `${target} answered ${status}${message !== undefined ? `: ${excerpt(message)}` : ''}`,
-    {
-      code: kind,
-      status,
-      url: target,
-      bitbucketMessage: message ?? null,
-      required: optionalStringArray(detail?.required) ?? null,
-      granted: optionalStringArray(detail?.granted) ?? null,
-      retryAfter: status === 429 && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,
-    },
-  );
+  return new BitbucketAPIError(`${target} answered ${status}${message !== undefined ? `: ${excerpt(message)}` : ''}`, {
+    code: kind,
+    status,
+    url: target,
+    bitbucketMessage: message ?? null,
+    required: optionalStringArray(detail?.required) ?? null,
+    granted: optionalStringArray(detail?.granted) ?? null,
+    retryAfter: status === 429 ? retryAfterSeconds(response.headers['retry-after']) : null,
+  });
+}
+
+/**
+ * `Retry-After` in seconds: delay-seconds, or an HTTP-date (RFC 9110 §10.2.3); `null` when absent or unreadable.
+ * NOTE: `Number()` would read an empty header as 0 ("retry now") and accept `1e3` or `0x10`.
+ */
+function retryAfterSeconds(header: string | string[] | undefined): number | null {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
+  if (/^\d+$/.test(value)) return Number(value);
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) return null;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** The credentials an Authorization header carries: a bearer token, or OAuth 1.0a's token and signature. */
+function credentialsIn(authorization: string): string[] {
+  const bearer = /^Bearer\s+(\S+)/i.exec(authorization)?.[1];
+  if (bearer !== undefined) return [bearer];
+  const found: string[] = [];
+  for (const [, value = ''] of authorization.matchAll(/\b(?:oauth_token|oauth_signature)="([^"]+)"/g)) {
+    found.push(value);
+    try {
+      found.push(decodeURIComponent(value));
+    } catch {
+      // NOTE: not percent-encoding: the raw value is blanked out all the same.
+    }
+  }
+  return found;
 }
 
 /** One authorized GET. Transport failures become `BitbucketAPIError`s; the answer is returned whatever its status. */
 async function get(url: string, ctx: APIContext): Promise<HttpResponse> {
+  const authorization = ctx.authorize('GET', url);
+  // NOTE: the token is what the token endpoint sent; one with a character no header may carry (CR, LF, …)
+  // would make Node throw an untyped TypeError, and must never reach the wire as a header line of its own.
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(authorization)) {
+    throw invalidResponse('access token has characters an Authorization header cannot carry');
+  }
+  let response: HttpResponse;
   try {
-    return await httpRequest({
+    response = await httpRequest({
       method: 'GET',
       url,
-      headers: { Authorization: ctx.authorize('GET', url), Accept: 'application/json' },
+      headers: { Authorization: authorization, Accept: 'application/json' },
       timeoutMs: ctx.timeoutMs,
       maxBytes: ctx.maxBytes,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -67,13 +98,23 @@ async function get(url: string, ctx: APIContext): Promise<HttpResponse> {
     }
     throw err;
   }
+  if (response.status >= 200 && response.status < 300) return response;
+  // NOTE: some proxies and debug pages echo the request's headers in their error pages; the error built
+  // from this body reaches messages, logs and error pages, so our own credentials are blanked out of it.
+  let body = response.body;
+  for (const secret of credentialsIn(authorization)) body = body.split(secret).join('[REDACTED]');
+  return { ...response, body };
 }
 
 /** An authorized GET that must answer 2xx with JSON. */
 async function getJSON(url: string, ctx: APIContext): Promise<{ json: unknown; raw: string; response: HttpResponse }> {
   const response = await get(url, ctx);
   if (response.status < 200 || response.status >= 300) throw apiError('GET', url, response);
-  return { json: parseJSON(response.body, response.status, describeEndpoint('GET', url)), raw: response.body, response };
+  return {
+    json: parseJSON(response.body, response.status, describeEndpoint('GET', url)),
+    raw: response.body,
+    response,
+  };
 }
 
 /** Every address on every emails page, or why the login goes on without them. */
@@ -180,7 +221,10 @@ export interface DataCenterProfileSources {
  * NOTE: Data Center has no "myself" endpoint; every response names the user in `X-AUSERNAME`,
  * and whoami can answer 200 for an anonymous caller, so the header is read, not the status.
  */
-export async function fetchDataCenterProfile(sources: DataCenterProfileSources, ctx: APIContext): Promise<BitbucketProfile> {
+export async function fetchDataCenterProfile(
+  sources: DataCenterProfileSources,
+  ctx: APIContext,
+): Promise<BitbucketProfile> {
   const whoami = await get(sources.whoamiURL, ctx);
   if (whoami.status < 200 || whoami.status >= 300) throw apiError('GET', sources.whoamiURL, whoami);
   const header = whoami.headers['x-ausername'];
@@ -189,7 +233,12 @@ export async function fetchDataCenterProfile(sources: DataCenterProfileSources, 
     throw invalidResponse('whoami carries no X-AUSERNAME header (the token was not accepted)', whoami.status);
   }
   const url = `${sources.usersURL}${encodeURIComponent(username)}?avatarSize=256`;
-  const { json, raw } = await getJSON(url, ctx);
+  const { json, raw, response } = await getJSON(url, ctx);
+  // NOTE: a proxy or cache answering with someone else's user must not sign this user in as them.
+  const names = isObject(json) ? [json.name, json.slug].filter((n): n is string => typeof n === 'string') : [];
+  if (names.length > 0 && !names.some((n) => n.toLowerCase() === username.toLowerCase())) {
+    throw invalidResponse('users resource describes another user than whoami named', response.status);
+  }
   return parseDataCenterProfile(json, sources.baseURL, raw);
 }
 

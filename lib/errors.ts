@@ -70,9 +70,17 @@ export class BitbucketAPIError extends Error {
 
 /** Shortens untrusted text for an error message: one line, at most `max` characters. */
 export function excerpt(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return oneLine.length > max ? oneLine.slice(0, max) + '…' : oneLine;
+  // NOTE: besides C0 controls, C1 controls (NEL), U+2028/U+2029 break lines too, and bidi controls would make
+  // the message read otherwise than it is ("Trojan Source"); a lone surrogate is no text at all.
+  const oneLine = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .trim();
+  if (oneLine.length <= max) return oneLine;
+  // Never cut a surrogate pair in half.
+  const end = /[\ud800-\udbff]/.test(oneLine.charAt(max - 1)) ? max - 1 : max;
+  return oneLine.slice(0, end) + '…';
 }
 
 /** Internal: an error status from a token endpoint, in the shape passport-oauth2 reads (`statusCode`, `data`). */
@@ -80,9 +88,11 @@ export class TokenEndpointFailure extends Error {
   override readonly name = 'TokenEndpointFailure';
   /** The body, shortened: passport-oauth2 prints it in `InternalOAuthError#toString()`. */
   readonly data: string;
-  constructor(readonly statusCode: number, body: string) {
+  constructor(
+    readonly statusCode: number,
+    body: string,
+  ) {
     super(`The token endpoint answered ${statusCode}`);
     this.data = excerpt(body, 1000);
   }
 }
-
