@@ -1,4 +1,4 @@
-import { BitbucketAPIError, excerpt } from './errors';
+import { BitbucketAPIError, excerpt, redact } from './errors';
 import { describeEndpoint, httpRequest, TransportError, type HttpLimits, type HttpResponse } from './http';
 import { invalidResponse, isObject, optionalString, optionalStringArray, parseJSON } from './narrow';
 import { parseCloudProfile, parseDataCenterProfile, parseEmailsPage } from './profile';
@@ -30,12 +30,24 @@ export function apiError(method: string, url: string, response: HttpResponse): B
   const detail = cloud && isObject(cloud.detail) ? cloud.detail : undefined;
   // Data Center: {"errors":[{"message":…}]}
   const dcFirst: unknown = isObject(json) && Array.isArray(json.errors) ? json.errors[0] : undefined;
+  // NOTE: Bitbucket's own errors are its JSON envelopes or short plain text ("Invalid credentials."); an HTML
+  // page comes from a proxy or an outage page, and its markup is no message for anyone to read.
+  const contentType = (response.headers['content-type'] ?? '').toLowerCase();
+  const plainText = !contentType.includes('html') && !/^\s*</.test(response.body) && response.body.trim() !== '';
   const message =
     optionalString(cloud?.message) ??
     (isObject(dcFirst) ? optionalString(dcFirst.message) : undefined) ??
-    (response.body.trim() === '' ? undefined : excerpt(response.body, 120));
+    (plainText && json === undefined ? excerpt(response.body, 120) : undefined);
   const kind = status >= 300 && status < 400 ? 'redirect' : 'http';
-  return new BitbucketAPIError(`${target} answered ${status}${message !== undefined ? `: ${excerpt(message)}` : ''}`, {
+  const size = Buffer.byteLength(response.body);
+  const type = contentType.split(';')[0]?.trim();
+  const hint =
+    message !== undefined
+      ? `: ${excerpt(message)}`
+      : size > 0
+        ? ` (${type === '' ? 'untyped' : type}, ${size} bytes)`
+        : '';
+  return new BitbucketAPIError(`${target} answered ${status}${hint}`, {
     code: kind,
     status,
     url: target,
@@ -99,11 +111,8 @@ async function get(url: string, ctx: APIContext): Promise<HttpResponse> {
     throw err;
   }
   if (response.status >= 200 && response.status < 300) return response;
-  // NOTE: some proxies and debug pages echo the request's headers in their error pages; the error built
-  // from this body reaches messages, logs and error pages, so our own credentials are blanked out of it.
-  let body = response.body;
-  for (const secret of credentialsIn(authorization)) body = body.split(secret).join('[REDACTED]');
-  return { ...response, body };
+  // NOTE: some proxies and debug pages echo the request's headers in their error pages.
+  return { ...response, body: redact(response.body, credentialsIn(authorization)) };
 }
 
 /** An authorized GET that must answer 2xx with JSON. */
@@ -134,15 +143,18 @@ export async function fetchEmails(emailsURL: string, ctx: APIContext): Promise<E
   const emails: BitbucketEmail[] = [];
   let url: string | null = emailsURL;
   while (url !== null) {
-    if (seen.size >= ctx.maxEmailPages) throw invalidResponse(`emails have more than ${ctx.maxEmailPages} pages`);
+    if (seen.size >= ctx.maxEmailPages) {
+      throw invalidResponse(`emails go on past the maxEmailPages limit (${ctx.maxEmailPages})`);
+    }
     seen.add(url);
     let page;
     try {
       page = parseEmailsPage((await getJSON(url, ctx)).json);
     } catch (err) {
       if (err instanceof BitbucketAPIError && err.status === 403) {
+        // The addresses of the pages already read are kept: the profile says why the rest is missing.
         return {
-          emails: [],
+          emails,
           emailsError: {
             status: 403,
             message: err.bitbucketMessage ?? err.message,
@@ -232,14 +244,33 @@ export async function fetchDataCenterProfile(
   if (username === undefined) {
     throw invalidResponse('whoami carries no X-AUSERNAME header (the token was not accepted)', whoami.status);
   }
-  const url = `${sources.usersURL}${encodeURIComponent(username)}?avatarSize=256`;
-  const { json, raw, response } = await getJSON(url, ctx);
+  const { json, raw, response } = await getDataCenterUser(sources.usersURL, username, ctx);
   // NOTE: a proxy or cache answering with someone else's user must not sign this user in as them.
   const names = isObject(json) ? [json.name, json.slug].filter((n): n is string => typeof n === 'string') : [];
   if (names.length > 0 && !names.some((n) => n.toLowerCase() === username.toLowerCase())) {
     throw invalidResponse('users resource describes another user than whoami named', response.status);
   }
   return parseDataCenterProfile(json, sources.baseURL, raw);
+}
+
+/**
+ * Reads `users/{slug}` for a user name.
+ * NOTE: Data Center addresses users by slug, which it derives from the name in lower case; X-AUSERNAME
+ * carries the name as typed (`JDoe`). The name is tried first, then, on a 404, its lower-case form.
+ */
+async function getDataCenterUser(
+  usersURL: string,
+  username: string,
+  ctx: APIContext,
+): Promise<{ json: unknown; raw: string; response: HttpResponse }> {
+  const urlFor = (slug: string): string => `${usersURL}${encodeURIComponent(slug)}?avatarSize=256`;
+  try {
+    return await getJSON(urlFor(username), ctx);
+  } catch (err) {
+    const lower = username.toLowerCase();
+    if (!(err instanceof BitbucketAPIError && err.status === 404) || lower === username) throw err;
+    return getJSON(urlFor(lower), ctx);
+  }
 }
 
 /**

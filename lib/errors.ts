@@ -83,16 +83,41 @@ export function excerpt(text: string, max = 200): string {
   return oneLine.slice(0, end) + '…';
 }
 
+/**
+ * Blanks our own credentials out of text an endpoint sent back: some proxies and debug pages echo the
+ * request (headers or form body) in their error pages, and error text reaches messages, logs and pages.
+ * Each secret is blanked as sent and percent-encoded (as it travels in a form body).
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret === undefined || secret.length < 4) continue;
+    for (const form of new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+    ])) {
+      out = out.split(form).join('[REDACTED]');
+    }
+  }
+  return out;
+}
+
+/** Longest token-endpoint error body kept: error bodies are tiny, and this one is printed by `toString()`. */
+const MAX_TOKEN_ERROR_BODY = 16 * 1024;
+
 /** Internal: an error status from a token endpoint, in the shape passport-oauth2 reads (`statusCode`, `data`). */
 export class TokenEndpointFailure extends Error {
   override readonly name = 'TokenEndpointFailure';
-  /** The body, shortened: passport-oauth2 prints it in `InternalOAuthError#toString()`. */
+  /** The body with our credentials blanked out, parsed by `parseErrorResponse` and printed by `InternalOAuthError#toString()`. */
   readonly data: string;
   constructor(
     readonly statusCode: number,
     body: string,
+    secrets: readonly (string | undefined)[],
   ) {
     super(`The token endpoint answered ${statusCode}`);
-    this.data = excerpt(body, 1000);
+    // NOTE: cut after redaction and before parsing happens elsewhere, never mid-secret; a body this long is no RFC 6749 error anyway.
+    this.data = redact(body, secrets).slice(0, MAX_TOKEN_ERROR_BODY);
   }
 }

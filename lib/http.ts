@@ -101,9 +101,15 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
         chunks.push(chunk);
       });
       res.on('end', () =>
-        finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        finish(null, {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
-      res.on('error', (cause) => finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause })));
+      res.on('error', (cause) =>
+        finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause })),
+      );
       res.on('close', () => {
         if (!res.complete) finish(new TransportError('network', `${target} closed the connection mid-response`));
       });

@@ -1,5 +1,8 @@
 import { invalidResponse, optionalString, requireObject } from './narrow';
 
+/** Visible ASCII only: what an access or refresh token may hold to travel in a header or a form. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
 /**
  * The token endpoint's answer, as the verify callback receives it in `params`.
  * Every field Bitbucket sent is kept; `scope` and `expires_in` are normalized.
@@ -39,6 +42,10 @@ export function parseTokenResponse(json: unknown): TokenResponse {
   const body = requireObject(json, 'token body');
   const accessToken = optionalString(body.access_token);
   if (accessToken === undefined) throw invalidResponse('token body "access_token" property must be a non-empty string');
+  // NOTE: the token travels in an Authorization header; one with spaces or control characters would be
+  // refused by Node (or, worse, split the header), so it is refused here, before any verify callback sees it.
+  if (!HEADER_SAFE.test(accessToken))
+    throw invalidResponse('token body "access_token" property has characters a header cannot carry');
   if (
     body.token_type !== undefined &&
     (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')
@@ -48,7 +55,7 @@ export function parseTokenResponse(json: unknown): TokenResponse {
   if (
     body.refresh_token !== undefined &&
     body.refresh_token !== null &&
-    optionalString(body.refresh_token) === undefined
+    (typeof body.refresh_token !== 'string' || !HEADER_SAFE.test(body.refresh_token))
   ) {
     throw invalidResponse('token body "refresh_token" property must be a non-empty string');
   }

@@ -49,7 +49,14 @@ export async function requestTokenPair(
     timeoutMs: client.timeoutMs,
     maxBytes: client.maxBytes,
   });
-  if (response.status < 200 || response.status >= 300) throw new TokenEndpointFailure(response.status, response.body);
+  if (response.status < 200 || response.status >= 300) {
+    throw new TokenEndpointFailure(response.status, response.body, [
+      client.credentials.consumerSecret,
+      token?.token,
+      token?.tokenSecret,
+      params.oauth_verifier,
+    ]);
+  }
   const fields = Object.fromEntries(new URLSearchParams(response.body));
   const { oauth_token: newToken, oauth_token_secret: newSecret, ...rest } = fields;
   if (!newToken || !newSecret) {
@@ -75,16 +82,18 @@ export function isRequestTokenProblem(err: unknown): boolean {
 }
 
 /**
- * Reads an OAuth 1.0a error answer into a `TokenError`.
+ * Reads an OAuth 1.0a error answer into a `TokenError`, or `null` for an outage (5xx, 429 without an
+ * `oauth_problem`), which the strategy reports as an `InternalOAuthError`.
  * NOTE: Bitbucket Cloud answers in plain text ("Invalid request token.", "Could not verify OAuth
  * request."); Data Center uses OAuth Problem Reporting (`oauth_problem=token_rejected`).
  */
-export function parseOAuth1ErrorBody(body: string, status: number): TokenError {
+export function parseOAuth1ErrorBody(body: string, status: number): TokenError | null {
   const problem = new URLSearchParams(body).get('oauth_problem');
   if (problem) {
     const advice = new URLSearchParams(body).get('oauth_problem_advice');
     return new TokenError(excerpt(advice ?? problem), excerpt(problem, 64), undefined, status);
   }
+  if (status >= 500 || status === 429 || status < 400) return null;
   const text = excerpt(body) || `HTTP ${status}`;
   return new TokenError(
     text,

@@ -53,7 +53,13 @@ export async function requestToken(client: TokenClient, params: Record<string, s
     maxBytes: client.maxBytes,
   });
   if (response.status < 200 || response.status >= 300) {
-    throw new TokenEndpointFailure(response.status, response.body);
+    throw new TokenEndpointFailure(response.status, response.body, [
+      client.clientSecret,
+      headers.Authorization?.slice('Basic '.length),
+      params.code,
+      params.refresh_token,
+      params.code_verifier,
+    ]);
   }
   return parseTokenResponse(parseJSON(response.body, response.status));
 }

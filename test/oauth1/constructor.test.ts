@@ -129,7 +129,13 @@ describe('BitbucketStrategy#parseErrorResponse reads an OAuth 1.0a error answer 
   });
 
   it('a blank body is named by its status, and long or multi-line text is shortened to one line', () => {
-    expect(read(' \n ', 503)).toEqual({ message: 'HTTP 503', code: 'invalid_request', status: 503 });
-    expect(read(`line one\nline two ${'z'.repeat(300)}`, 500).message).toBe(`line one line two ${'z'.repeat(182)}…`);
+    expect(read(' \n ', 401)).toEqual({ message: 'HTTP 401', code: 'invalid_request', status: 401 });
+    expect(read(`line one\nline two ${'z'.repeat(300)}`, 400).message).toBe(`line one line two ${'z'.repeat(182)}…`);
+  });
+
+  it('an outage (5xx, or 429 without an oauth_problem) is no token error: null, so the strategy reports an InternalOAuthError', () => {
+    expect(strategy.parseErrorResponse('Internal Server Error', 500)).toBeNull();
+    expect(strategy.parseErrorResponse('Rate limit for this resource has been exceeded', 429)).toBeNull();
+    expect(strategy.parseErrorResponse('oauth_problem=consumer_key_refused', 429)).toBeInstanceOf(TokenError);
   });
 });

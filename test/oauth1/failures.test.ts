@@ -48,7 +48,8 @@ describe("Bitbucket's REST API failing while the profile is read", () => {
   it('a 503 HTML page on /2.0/user is a BitbucketAPIError with status 503', async () => {
     const err = await errorFrom('user', { kind: 'status', status: 503 });
     expect({ code: err.code, status: err.status }).toEqual({ code: 'http', status: 503 });
-    expect(err.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/2\.0\/user answered 503: <!DOCTYPE html>/);
+    expect(err.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/2\.0\/user answered 503 \(text\/html, \d+ bytes\)$/);
+    expect(err.bitbucketMessage).toBeNull(); // markup is no message
   });
 
   it('bad JSON on /2.0/user is a BitbucketAPIError (invalid_response)', async () => {
@@ -193,17 +194,15 @@ describe('the token endpoints failing', () => {
     expect(app.errors).toEqual([]);
   });
 
-  it("an access-token 500 with a plain-text body is a TokenError (the server's fault, not the user's)", async () => {
+  it('an access-token 500 with a plain-text body is an InternalOAuthError: an outage, not a token error', async () => {
     const { app, bitbucket } = harness();
     bitbucket.setFault('accessToken', { kind: 'status', status: 500, body: 'Internal Server Error' });
     const { callback } = await login(app.agent());
     expect(callback?.status).toBe(500);
-    const err = app.errors[0] as TokenError;
-    expect(err).toBeInstanceOf(TokenError);
-    expect({ message: err.message, code: err.code, status: err.status }).toEqual({
-      message: 'Internal Server Error',
-      code: 'invalid_request',
-      status: 500,
-    });
+    const err = app.errors[0] as InternalOAuthError;
+    expect(err).toBeInstanceOf(InternalOAuthError);
+    expect(err).not.toBeInstanceOf(TokenError);
+    expect(err.message).toBe('Failed to obtain access token');
+    expect(err.oauthError).toMatchObject({ statusCode: 500, data: 'Internal Server Error' });
   });
 });

@@ -150,7 +150,7 @@ describe('maxEmailPages', () => {
     expect(err).toBeInstanceOf(BitbucketAPIError);
     expect(err).toMatchObject({
       code: 'invalid_response',
-      message: 'Bitbucket response emails have more than 1 pages',
+      message: 'Bitbucket response emails go on past the maxEmailPages limit (1)',
     });
     expect(requestsTo(harness().mock, 'emails')).toHaveLength(1);
     expectNoCredentials([...errorTexts(err), callback?.text ?? ''], [bearerTokenSeen(harness().mock)]);

@@ -1,6 +1,17 @@
 import { BitbucketAPIError, parseTokenResponse } from 'passport-bitbucket-oauth';
 import { fixture } from '../fixtures/load';
 
+/**
+ * The facts elide the token values as `…`, a character no header can carry (and parseTokenResponse
+ * refuses, as tested below); these stand-ins have the shape of real tokens.
+ */
+const ACCESS = 'at-ZXhhbXBsZQ_example-0123456789';
+const REFRESH = 'rt-ZXhhbXBsZQ_example-9876543210';
+function withTokens(name: string): unknown {
+  const json = fixture(name).json as Record<string, unknown>;
+  return { ...json, access_token: ACCESS, refresh_token: REFRESH };
+}
+
 function expectInvalid(parse: () => unknown, message: string): void {
   let thrown: unknown;
   try {
@@ -14,13 +25,13 @@ function expectInvalid(parse: () => unknown, message: string): void {
 
 describe('parseTokenResponse on the Cloud token response obtained from bitbucket-facts.md (November 2026)', () => {
   it('reads `scopes` (before 2026-05-04) into scopes and params.scope, and keeps the refresh token out of params', () => {
-    expect(parseTokenResponse(fixture('cloud-token.facts-2026-11.json').json)).toEqual({
-      accessToken: '…',
-      refreshToken: '…',
+    expect(parseTokenResponse(withTokens('cloud-token.facts-2026-11.json'))).toEqual({
+      accessToken: ACCESS,
+      refreshToken: REFRESH,
       expiresIn: 7200,
       scopes: ['account', 'email'],
       params: {
-        access_token: '…',
+        access_token: ACCESS,
         scopes: 'account email',
         scope: 'account email',
         expires_in: 7200,
@@ -31,14 +42,36 @@ describe('parseTokenResponse on the Cloud token response obtained from bitbucket
   });
 });
 
+describe('parseTokenResponse on tokens that cannot travel in a header', () => {
+  it('refuses the facts file verbatim: its elided token `…` is not header-safe', () => {
+    expectInvalid(
+      () => parseTokenResponse(fixture('cloud-token.facts-2026-11.json').json),
+      'Bitbucket response token body "access_token" property has characters a header cannot carry',
+    );
+  });
+
+  it('refuses spaces, CR and LF in the access token and in the refresh token', () => {
+    for (const bad of ['a b', 'a\r\nX-Injected: 1', 'tab\there']) {
+      expectInvalid(
+        () => parseTokenResponse({ access_token: bad }),
+        'Bitbucket response token body "access_token" property has characters a header cannot carry',
+      );
+      expectInvalid(
+        () => parseTokenResponse({ access_token: 'ok', refresh_token: bad }),
+        'Bitbucket response token body "refresh_token" property must be a non-empty string',
+      );
+    }
+  });
+});
+
 describe('parseTokenResponse on the Data Center token response obtained from bitbucket-facts.md (November 2026)', () => {
   it('reads scope, the 3600 s lifetime and the refresh token', () => {
-    expect(parseTokenResponse(fixture('datacenter-token.facts-2026-11.json').json)).toEqual({
-      accessToken: '…',
-      refreshToken: '…',
+    expect(parseTokenResponse(withTokens('datacenter-token.facts-2026-11.json'))).toEqual({
+      accessToken: ACCESS,
+      refreshToken: REFRESH,
       expiresIn: 3600,
       scopes: ['PUBLIC_REPOS'],
-      params: { scope: 'PUBLIC_REPOS', access_token: '…', token_type: 'bearer', expires_in: 3600 },
+      params: { scope: 'PUBLIC_REPOS', access_token: ACCESS, token_type: 'bearer', expires_in: 3600 },
     });
   });
 });
