@@ -1,27 +1,13 @@
-import { BitbucketAPIError, parseCloudProfile, parseEmailsPage, type BitbucketProfile } from 'passport-bitbucket-oauth';
-import { fixture, fixtureObject } from '../fixtures/load';
+import { parseCloudProfile, parseEmailsPage, type BitbucketProfile } from 'passport-bitbucket-oauth';
+import { fixture } from '../fixtures/load';
+import { expectInvalid, fixtureWith } from './helpers';
 
 const USER = 'cloud-user.facts-2026-11.json';
 const EMAILS = 'cloud-emails.facts-2026-11.json';
 
-/** The user obtained from bitbucket-facts.md (Atlassian docs capture, November 2026), with one field changed. */
-function userWith(change: (user: Record<string, unknown>) => void): Record<string, unknown> {
-  const user = fixtureObject(USER);
-  change(user);
-  return user;
-}
-
-/** Asserts that parsing throws a BitbucketAPIError `invalid_response` with exactly this message. */
-function expectInvalid(parse: () => unknown, message: string): void {
-  let thrown: unknown;
-  try {
-    parse();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(BitbucketAPIError);
-  expect(thrown).toMatchObject({ name: 'BitbucketAPIError', code: 'invalid_response', status: null, message });
-}
+/** The fixture with one field changed. */
+const userWith = (change: (user: Record<string, unknown>) => void): Record<string, unknown> =>
+  fixtureWith(USER, change);
 
 describe('parseCloudProfile on the user obtained from bitbucket-facts.md (Atlassian docs capture, November 2026)', () => {
   const { raw, json } = fixture(USER);

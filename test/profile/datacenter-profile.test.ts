@@ -1,25 +1,13 @@
-import { BitbucketAPIError, parseDataCenterProfile } from 'passport-bitbucket-oauth';
-import { fixture, fixtureObject } from '../fixtures/load';
+import { parseDataCenterProfile } from 'passport-bitbucket-oauth';
+import { fixture } from '../fixtures/load';
+import { expectInvalid, fixtureWith } from './helpers';
 
 const USER = 'datacenter-user.facts-2026-11.json';
 const BASE = 'https://bitbucket.example.com';
 
-function userWith(change: (user: Record<string, unknown>) => void): Record<string, unknown> {
-  const user = fixtureObject(USER);
-  change(user);
-  return user;
-}
-
-function expectInvalid(parse: () => unknown, message: string): void {
-  let thrown: unknown;
-  try {
-    parse();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(BitbucketAPIError);
-  expect(thrown).toMatchObject({ code: 'invalid_response', message });
-}
+/** The fixture with one field changed. */
+const userWith = (change: (user: Record<string, unknown>) => void): Record<string, unknown> =>
+  fixtureWith(USER, change);
 
 describe('parseDataCenterProfile on the Data Center user obtained from bitbucket-facts.md (November 2026)', () => {
   const { raw, json } = fixture(USER);

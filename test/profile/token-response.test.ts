@@ -1,5 +1,6 @@
-import { BitbucketAPIError, parseTokenResponse } from 'passport-bitbucket-oauth';
+import { parseTokenResponse } from 'passport-bitbucket-oauth';
 import { fixture } from '../fixtures/load';
+import { expectInvalid } from './helpers';
 
 /**
  * The facts elide the token values as `…`, a character no header can carry (and parseTokenResponse
@@ -10,17 +11,6 @@ const REFRESH = 'rt-ZXhhbXBsZQ_example-9876543210';
 function withTokens(name: string): unknown {
   const json = fixture(name).json as Record<string, unknown>;
   return { ...json, access_token: ACCESS, refresh_token: REFRESH };
-}
-
-function expectInvalid(parse: () => unknown, message: string): void {
-  let thrown: unknown;
-  try {
-    parse();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(BitbucketAPIError);
-  expect(thrown).toMatchObject({ code: 'invalid_response', message });
 }
 
 describe('parseTokenResponse on the Cloud token response obtained from bitbucket-facts.md (November 2026)', () => {
