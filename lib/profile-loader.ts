@@ -1,6 +1,6 @@
 import { fetchCloudProfile, fetchDataCenterProfile, type Authorizer } from './api';
-import type { Deployment } from './endpoints';
-import type { ResolvedLimits } from './options';
+import { normalizeBaseURL, type Deployment, type OAuth2Endpoints } from './endpoints';
+import type { BitbucketCommonOptions, ResolvedLimits } from './options';
 import type { BitbucketProfile } from './profile-types';
 
 /** Where a strategy reads the user from, once its options are resolved. */
@@ -34,6 +34,27 @@ export function createProfileLoader(sources: ProfileSources, limits: ResolvedLim
       { userProfileURL: sources.userProfileURL, userEmailsURL: sources.userEmailsURL },
       { ...limits, authorize },
     );
+}
+
+/**
+ * The profile loader a strategy's options ask for: the deployment's default sources, each overridable,
+ * and no emails call with `emails: false` (Cloud; Data Center reads the address from the user itself).
+ */
+export function profileLoaderFor(
+  options: BitbucketCommonOptions,
+  defaults: Pick<OAuth2Endpoints, 'deployment' | 'userProfileURL' | 'userEmailsURL'>,
+  limits: ResolvedLimits,
+): ProfileLoader {
+  const datacenter = defaults.deployment === 'datacenter';
+  return createProfileLoader(
+    {
+      deployment: defaults.deployment,
+      baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
+      userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
+      userEmailsURL: !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
+    },
+    limits,
+  );
 }
 
 /**

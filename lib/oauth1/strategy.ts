@@ -1,10 +1,10 @@
 import type { Request } from 'express';
 import type { AuthenticateOptions } from 'passport';
 import { callbackParam, malformedCallbackParam, providerErrorMessage } from '../callback';
-import { normalizeBaseURL, oauth1Endpoints, type Deployment } from '../endpoints';
+import { oauth1Endpoints, type Deployment } from '../endpoints';
 import { InternalOAuthError, TokenEndpointFailure } from '../errors';
 import { requireOption, resolveLimits } from '../options';
-import { createProfileLoader, settle, type ProfileLoader } from '../profile-loader';
+import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
 import type { BitbucketProfile } from '../profile-types';
 import { OAuthStrategy, type OAuth1TokenClient } from './base';
 import { SessionRequestTokenStore } from './request-token-store';
@@ -88,6 +88,8 @@ export class BitbucketStrategy extends OAuthStrategy {
     if (signatureMethod === 'RSA-SHA1') requireOption('BitbucketStrategy', 'privateKey', options.privateKey);
     else requireOption('BitbucketStrategy', 'consumerSecret', options.consumerSecret);
     const defaults = oauth1Endpoints(options.baseURL);
+    const requestTokenURL = options.requestTokenURL ?? defaults.requestTokenURL;
+    const accessTokenURL = options.accessTokenURL ?? defaults.accessTokenURL;
     const limits = resolveLimits(options);
     const sessionKey = options.sessionKey ?? 'oauth:bitbucket';
     const credentials: ConsumerCredentials = {
@@ -98,8 +100,8 @@ export class BitbucketStrategy extends OAuthStrategy {
     };
     super(
       {
-        requestTokenURL: options.requestTokenURL ?? defaults.requestTokenURL,
-        accessTokenURL: options.accessTokenURL ?? defaults.accessTokenURL,
+        requestTokenURL,
+        accessTokenURL,
         userAuthorizationURL: options.userAuthorizationURL ?? defaults.userAuthorizationURL,
         consumerKey,
         consumerSecret: credentials.consumerSecret,
@@ -115,22 +117,10 @@ export class BitbucketStrategy extends OAuthStrategy {
     this.name = options.name ?? 'bitbucket';
     this.deployment = defaults.deployment;
     this.credentials = credentials;
-    const datacenter = defaults.deployment === 'datacenter';
-    this.loadProfile = createProfileLoader(
-      {
-        deployment: defaults.deployment,
-        baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
-        userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
-        userEmailsURL:
-          !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
-      },
-      limits,
-    );
+    this.loadProfile = profileLoaderFor(options, defaults, limits);
     // NOTE: node-oauth's token requests have no timeout and no size limit; passport-oauth1 calls
     // these two methods only, so they are replaced by signed requests on this package's HTTP client.
     const client: OAuth1Client = { credentials, timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes };
-    const requestTokenURL = options.requestTokenURL ?? defaults.requestTokenURL;
-    const accessTokenURL = options.accessTokenURL ?? defaults.accessTokenURL;
     const tokens: OAuth1TokenClient = {
       getOAuthRequestToken: (params, callback) =>
         toCallback(

@@ -3,10 +3,10 @@ import type { AuthenticateOptions } from 'passport';
 // NOTE: `import … = require` keeps the published .d.ts valid for consumers without esModuleInterop.
 import OAuth2Strategy = require('passport-oauth2');
 import { callbackParam, malformedCallbackParam, providerErrorMessage } from '../callback';
-import { normalizeBaseURL, oauth2Endpoints, type Deployment } from '../endpoints';
+import { oauth2Endpoints, type Deployment } from '../endpoints';
 import { TokenError } from '../errors';
 import { requireOption, resolveLimits, type ResolvedLimits } from '../options';
-import { createProfileLoader, settle, type ProfileLoader } from '../profile-loader';
+import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
 import type { BitbucketProfile } from '../profile-types';
 import type { TokenResponse } from '../token-response';
 import { parseTokenErrorBody, requestToken, toOAuthError, type TokenClient } from './token-client';
@@ -70,6 +70,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     const clientID = requireOption('BitbucketOAuth2Strategy', 'clientID', options?.clientID);
     const clientSecret = requireOption('BitbucketOAuth2Strategy', 'clientSecret', options.clientSecret);
     const defaults = oauth2Endpoints(options.baseURL);
+    const tokenURL = options.tokenURL ?? defaults.tokenURL;
     const limits: ResolvedLimits = resolveLimits(options);
     const datacenter = defaults.deployment === 'datacenter';
     // NOTE: checked here, not at the first login: passport-oauth2 only trips over a bad `pkce` when a user
@@ -87,7 +88,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     super(
       {
         authorizationURL: options.authorizationURL ?? defaults.authorizationURL,
-        tokenURL: options.tokenURL ?? defaults.tokenURL,
+        tokenURL,
         clientID,
         clientSecret,
         callbackURL: options.callbackURL,
@@ -106,23 +107,14 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     this.name = options.name ?? 'bitbucket-oauth2';
     this.deployment = defaults.deployment;
     this.tokenClient = {
-      tokenURL: options.tokenURL ?? defaults.tokenURL,
+      tokenURL,
       clientID,
       clientSecret,
       clientAuthentication: options.clientAuthentication ?? (datacenter ? 'body' : 'basic'),
       timeoutMs: limits.timeoutMs,
       maxBytes: limits.maxBytes,
     };
-    this.loadProfile = createProfileLoader(
-      {
-        deployment: defaults.deployment,
-        baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
-        userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
-        userEmailsURL:
-          !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
-      },
-      limits,
-    );
+    this.loadProfile = profileLoaderFor(options, defaults, limits);
     // NOTE: node-oauth posts the client secret in the body, parses any body as a token and has
     // no timeout; passport-oauth2 calls this one method for the code exchange, so it is replaced.
     // Failures go back raw: passport-oauth2 turns them into TokenError (via parseErrorResponse) or InternalOAuthError.
