@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { MAIN_EXPORTS, TESTING_EXPORTS } from './public-names';
 
 const root = path.resolve(__dirname, '../..');
 const nodeRequire = createRequire(__filename);
@@ -41,28 +42,7 @@ beforeAll(() => {
 
 describe('passport-bitbucket-oauth (dist/index.js)', () => {
   it('exports exactly the documented names, and nothing by accident', () => {
-    expect(Object.keys(main).sort()).toEqual(
-      [
-        'AuthorizationError',
-        'BitbucketAPIError',
-        'BitbucketOAuth2Strategy',
-        'BitbucketStrategy',
-        'CLOUD_API_URL',
-        'CLOUD_SITE_URL',
-        'InternalOAuthError',
-        'OAuth2Strategy',
-        'Strategy',
-        'TokenError',
-        'oauth1Endpoints',
-        'oauth2Endpoints',
-        'orderEmails',
-        'parseCloudProfile',
-        'parseDataCenterProfile',
-        'parseEmailsPage',
-        'parseTokenResponse',
-        'splitName',
-      ].sort(),
-    );
+    expect(Object.keys(main).sort()).toEqual([...MAIN_EXPORTS].sort());
   });
 
   it('is a CommonJS module marked as transpiled from ES modules', () => {
@@ -131,7 +111,7 @@ describe('passport-bitbucket-oauth (dist/index.js)', () => {
 
 describe('passport-bitbucket-oauth/testing (dist/testing/index.js)', () => {
   it('exports exactly the mock server factory and its defaults', () => {
-    expect(Object.keys(testing).sort()).toEqual(['DEFAULT_CLIENT', 'DEFAULT_USERS', 'createMockBitbucket']);
+    expect(Object.keys(testing).sort()).toEqual([...TESTING_EXPORTS].sort());
   });
 
   it('exports createMockBitbucket as a function and the defaults as frozen data', () => {

@@ -14,33 +14,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+import { MAIN_EXPORTS, TESTING_EXPORTS } from './public-names';
+
 const root = path.resolve(__dirname, '../..');
 const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
 
 /** Packages a consumer app installs itself, next to this one. */
 const CONSUMER_DEPENDENCIES = ['passport', '@types/node'];
-
-const MAIN_EXPORTS = [
-  'AuthorizationError',
-  'BitbucketAPIError',
-  'BitbucketOAuth2Strategy',
-  'BitbucketStrategy',
-  'CLOUD_API_URL',
-  'CLOUD_SITE_URL',
-  'InternalOAuthError',
-  'OAuth2Strategy',
-  'Strategy',
-  'TokenError',
-  'oauth1Endpoints',
-  'oauth2Endpoints',
-  'orderEmails',
-  'parseCloudProfile',
-  'parseDataCenterProfile',
-  'parseEmailsPage',
-  'parseTokenResponse',
-  'splitName',
-];
-const TESTING_EXPORTS = ['DEFAULT_CLIENT', 'DEFAULT_USERS', 'createMockBitbucket'];
 
 /** What the require/import scripts print: each entry point's export names and a few facts. */
 interface LoadReport {
