@@ -1,4 +1,6 @@
-import { fetchCloudProfile, fetchDataCenterProfile, type Authorizer } from './api';
+import type { Authorizer } from './api/authorized-get';
+import { fetchCloudProfile } from './api/cloud';
+import { fetchDataCenterProfile } from './api/datacenter';
 import { normalizeBaseURL, type Deployment, type OAuth2Endpoints } from './endpoints';
 import type { BitbucketCommonOptions, ResolvedLimits } from './options';
 import type { BitbucketProfile } from './profile-types';

@@ -1,0 +1,73 @@
+import { BitbucketAPIError } from '../errors';
+import type { HttpResponse } from '../http';
+import { invalidResponse, isObject, optionalString } from '../narrow';
+import { parseDataCenterProfile } from '../profile';
+import type { BitbucketProfile } from '../profile-types';
+import { apiError, get, getJSON, type APIContext } from './authorized-get';
+
+/** Where the Data Center profile comes from. */
+export interface DataCenterProfileSources {
+  baseURL: string;
+  /** The `whoami` servlet. */
+  whoamiURL: string;
+  /** The users resource, ending in `/`. */
+  usersURL: string;
+}
+
+/**
+ * Reads the Data Center user: `whoami` names them, then the users resource describes them.
+ * NOTE: Data Center has no "myself" endpoint; every response names the user in `X-AUSERNAME`,
+ * and whoami can answer 200 for an anonymous caller, so the header is read, not the status.
+ */
+export async function fetchDataCenterProfile(
+  sources: DataCenterProfileSources,
+  ctx: APIContext,
+): Promise<BitbucketProfile> {
+  const whoami = await get(sources.whoamiURL, ctx);
+  if (whoami.status < 200 || whoami.status >= 300) throw apiError('GET', sources.whoamiURL, whoami);
+  const header = whoami.headers['x-ausername'];
+  const username = decodeHeaderValue(optionalString(Array.isArray(header) ? header[0] : header)?.trim());
+  if (username === undefined) {
+    throw invalidResponse('whoami carries no X-AUSERNAME header (the token was not accepted)', whoami.status);
+  }
+  const { json, raw, response } = await getDataCenterUser(sources.usersURL, username, ctx);
+  // NOTE: a proxy or cache answering with someone else's user must not sign this user in as them.
+  const names = isObject(json) ? [json.name, json.slug].filter((n): n is string => typeof n === 'string') : [];
+  if (names.length > 0 && !names.some((n) => n.toLowerCase() === username.toLowerCase())) {
+    throw invalidResponse('users resource describes another user than whoami named', response.status);
+  }
+  return parseDataCenterProfile(json, sources.baseURL, raw);
+}
+
+/**
+ * Reads `users/{slug}` for a user name.
+ * NOTE: Data Center addresses users by slug, which it derives from the name in lower case; X-AUSERNAME
+ * carries the name as typed (`JDoe`). The name is tried first, then, on a 404, its lower-case form.
+ */
+async function getDataCenterUser(
+  usersURL: string,
+  username: string,
+  ctx: APIContext,
+): Promise<{ json: unknown; raw: string; response: HttpResponse }> {
+  const urlFor = (slug: string): string => `${usersURL}${encodeURIComponent(slug)}?avatarSize=256`;
+  try {
+    return await getJSON(urlFor(username), ctx);
+  } catch (err) {
+    const lower = username.toLowerCase();
+    if (!(err instanceof BitbucketAPIError && err.status === 404) || lower === username) throw err;
+    return getJSON(urlFor(lower), ctx);
+  }
+}
+
+/**
+ * NOTE: Bitbucket Data Center URL-encodes `X-AUSERNAME` (a name like `jane@corp` arrives as
+ * `jane%40corp`); a value that is not valid percent-encoding is taken as it is.
+ */
+function decodeHeaderValue(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
