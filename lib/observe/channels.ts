@@ -1,0 +1,108 @@
+import * as dc from 'node:diagnostics_channel';
+import type { Deployment } from '../endpoints';
+
+/** Who makes a call: the strategy's name and its deployment, as the strategies fill it in. */
+export interface TraceTarget {
+  strategy: string;
+  deployment: Deployment;
+}
+
+/**
+ * The context of `tracingChannel('passport-bitbucket-oauth:token')`: one per token request, the same object
+ * in every event of that request. Never carries a token, code, verifier, secret or signature.
+ */
+export interface TokenTraceContext {
+  strategy: string | null;
+  deployment: Deployment | null;
+  /**
+   * `authorization_code`, `refresh_token`, `client_credentials` (OAuth 2.0), or OAuth 1.0a's `request_token`
+   * and `access_token`.
+   */
+  grant: string;
+  /** The token endpoint without its query string, e.g. `https://bitbucket.org/site/oauth2/access_token`. */
+  endpoint: string;
+  /** The HTTP status, once an answer arrived. */
+  status?: number;
+  /** Set before `asyncEnd` on success: what was granted (the tokens themselves are left out). */
+  result?: TokenTraceResult;
+  /** Set before `error` on failure: a `TransportError`, `TokenEndpointFailure` or `BitbucketAPIError`. */
+  error?: unknown;
+}
+
+/** What a token request obtained, without the tokens. */
+export interface TokenTraceResult {
+  status: number;
+  /** Granted scopes (OAuth 2.0); empty for OAuth 1.0a. */
+  scopes: string[];
+  /** Seconds until the access token expires, when said. */
+  expiresIn: number | null;
+  /** Whether a refresh token came with it (OAuth 2.0). */
+  refreshToken: boolean;
+}
+
+/** The context of `tracingChannel('passport-bitbucket-oauth:api')`: one per REST call. */
+export interface APITraceContext {
+  strategy: string | null;
+  deployment: Deployment | null;
+  /** The URL without its query string, e.g. `https://api.bitbucket.org/2.0/user/emails`. */
+  endpoint: string;
+  /** Page of a paginated list (1 for the first, and for calls that are not paginated). */
+  page: number;
+  /** The HTTP status, once an answer arrived. */
+  status?: number;
+  /** Set before `asyncEnd` when an answer arrived, whatever its status. */
+  result?: { status: number };
+  /** Set before `error` when no answer arrived (a `BitbucketAPIError` with code `timeout`, `network`, …). */
+  error?: unknown;
+}
+
+/** The message of `channel('passport-bitbucket-oauth:login')`: one per finished callback. */
+export interface LoginOutcomeMessage {
+  strategy: string;
+  deployment: Deployment;
+  outcome: 'success' | 'fail' | 'error';
+  /** `fail`: the message the user is shown; `error`: the error's code (`timeout`, `invalid_grant`, …); else `null`. */
+  reason: string | null;
+  /** `error`: the error's class name (`TokenError`, `InternalOAuthError`, `BitbucketAPIError`, …); else `null`. */
+  errorName: string | null;
+  /** `fail`: the status the strategy failed with; `error`: Bitbucket's HTTP status when known; else `null`. */
+  status: number | null;
+  /** From the callback's arrival to its outcome. */
+  durationMs: number;
+  /** The Bitbucket user's `id`, once the profile was read. */
+  profileId: string | null;
+}
+
+/** The channel names, as documented in the README. */
+export const CHANNEL_NAMES = {
+  token: 'passport-bitbucket-oauth:token',
+  api: 'passport-bitbucket-oauth:api',
+  login: 'passport-bitbucket-oauth:login',
+} as const;
+
+/** A tracing channel, or `null` on a Node.js without them (before 18.19). */
+type Tracing<C extends object> = dc.TracingChannel<unknown, C> | null;
+
+/* istanbul ignore next: every Node.js the tests run on has tracingChannel */
+function tracing<C extends object>(name: string): Tracing<C> {
+  // NOTE: `engines` allows Node.js 18.0, which has no tracingChannel; there the calls run untraced.
+  return typeof dc.tracingChannel === 'function' ? dc.tracingChannel<unknown, C>(name) : null;
+}
+
+/** Created once at module load, as Node.js recommends: subscribers find them by name. */
+export const tokenChannel: Tracing<TokenTraceContext> = tracing(CHANNEL_NAMES.token);
+/** Created once at module load. */
+export const apiChannel: Tracing<APITraceContext> = tracing(CHANNEL_NAMES.api);
+/** Created once at module load. */
+export const loginChannel = dc.channel(CHANNEL_NAMES.login) as dc.Channel<unknown, LoginOutcomeMessage>;
+
+/** The five channels of a tracing channel. */
+const EVENTS = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
+
+/**
+ * The channel when anyone listens to it, else `null`. NOTE: `TracingChannel#hasSubscribers` only exists
+ * since Node.js 20.13, so the five channels are asked one by one.
+ */
+export function listened<C extends object>(channel: Tracing<C>): dc.TracingChannel<unknown, C> | null {
+  return channel !== null && EVENTS.some((event) => channel[event].hasSubscribers) ? channel : null;
+}

@@ -1,0 +1,190 @@
+import type { Deployment } from '../endpoints';
+import { excerpt } from '../errors';
+import { isObject } from '../narrow';
+import { loginChannel, type LoginOutcomeMessage } from './channels';
+import { protocolLog, type DebugLog } from './debug-log';
+import { describeError, endpointOf, errorFacts, since } from './facts';
+
+/** What {@link observeLogin} needs from a strategy: passport's per-request actions and who it is. */
+export interface ObservableStrategy {
+  name?: string | undefined;
+  readonly deployment: Deployment;
+}
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/** The per-request strategy object passport builds (`Object.create(strategy)` plus its actions). */
+interface Delegate {
+  name?: string;
+  deployment: Deployment;
+  success: Method;
+  fail: Method;
+  error: Method;
+  redirect: Method;
+  userProfile: Method;
+  /** The pending-login store (issue 9), when the strategy has one: its `count` feeds the redirect line. */
+  pendingLogins?: { count(req: unknown): number };
+}
+
+/** The parameters that make a request the callback leg, as passport-oauth2 and passport-oauth1 decide it. */
+const CALLBACK_MARKERS = {
+  oauth2: ['code', 'error'],
+  oauth1: ['oauth_token', 'denied', 'error', 'oauth_problem'],
+} as const;
+
+/** The node-oauth client whose access-token call passport makes once the state (or request token) matched. */
+const TOKEN_CLIENT = { oauth2: '_oauth2', oauth1: '_oauth' } as const;
+
+type Outcome = Pick<LoginOutcomeMessage, 'outcome' | 'reason' | 'errorName' | 'status'>;
+
+/**
+ * Watches one request of a sign-in: the first leg's redirect to Bitbucket, and the callback leg from its
+ * arrival to its one outcome, published on `channel('passport-bitbucket-oauth:login')` and logged.
+ * Call it first thing in `authenticate()`, on passport's per-request object, before wrapping any action.
+ * With no subscriber and `DEBUG` off it returns at once and changes nothing.
+ */
+export function observeLogin(strategy: ObservableStrategy, req: unknown, protocol: 'oauth2' | 'oauth1'): void {
+  const log = protocolLog(protocol);
+  if (!loginChannel.hasSubscribers && !log.enabled) return;
+  const target = strategy as unknown as Delegate;
+  const query = isObject(req) && isObject(req.query) ? req.query : {};
+  const body = protocol === 'oauth2' && isObject(req) && isObject(req.body) ? req.body : {};
+  if (!CALLBACK_MARKERS[protocol].some((name) => name in query || name in body)) {
+    if (log.enabled) watchFirstLeg(target, req, protocol, log);
+    return;
+  }
+  const started = performance.now();
+  let profileId: string | null = null;
+  let finished = false;
+  if (log.enabled) {
+    const names = [...Object.keys(query), ...Object.keys(body)].map((name) => excerpt(name, 40));
+    log('%s', `callback: parameters ${names.length > 0 ? names.join(', ') : '(none)'}`);
+    announceExchange(target, protocol, log);
+  }
+  const finish = (outcome: Outcome): void => {
+    if (finished) return;
+    finished = true;
+    const message: LoginOutcomeMessage = {
+      strategy: target.name ?? '',
+      deployment: target.deployment,
+      ...outcome,
+      durationMs: since(started),
+      profileId,
+    };
+    if (log.enabled) log('%s', describeOutcome(message));
+    if (loginChannel.hasSubscribers) loginChannel.publish(message);
+  };
+  around(target, 'userProfile', (args, call) => {
+    const done = args.pop() as (err?: unknown, profile?: unknown) => void;
+    return call([
+      ...args,
+      (err?: unknown, profile?: unknown): void => {
+        if (!err && isObject(profile)) {
+          profileId = typeof profile.id === 'string' ? profile.id : null;
+          if (log.enabled) log('%s', describeProfile(profile));
+        }
+        done(err, profile);
+      },
+    ]);
+  });
+  around(target, 'success', (args, call) => {
+    finish({ outcome: 'success', reason: null, errorName: null, status: null });
+    return call(args);
+  });
+  around(target, 'fail', (args, call) => {
+    const [challenge, status] = args;
+    const text = typeof challenge === 'string' ? challenge : isObject(challenge) ? challenge.message : undefined;
+    const code = typeof status === 'number' ? status : typeof challenge === 'number' ? challenge : 401;
+    finish({ outcome: 'fail', reason: typeof text === 'string' ? excerpt(text) : null, errorName: null, status: code });
+    return call(args);
+  });
+  around(target, 'error', (args, call) => {
+    const facts = errorFacts(args[0]);
+    finish({ outcome: 'error', reason: facts.code, errorName: facts.name, status: facts.status });
+    if (log.enabled) log('%s', `error: ${describeError(facts)}`);
+    return call(args);
+  });
+}
+
+/** Replaces a method on passport's per-request object only (never on the strategy itself). */
+function around(
+  target: Delegate,
+  name: keyof Delegate,
+  wrap: (args: unknown[], call: (a: unknown[]) => unknown) => unknown,
+): void {
+  const original = target[name] as Method;
+  (target as unknown as Record<string, Method>)[name] = function (this: unknown, ...args: unknown[]): unknown {
+    return wrap(args, (a) => original.apply(this, a));
+  };
+}
+
+/** Logs the redirect to Bitbucket, and a first leg that ends in an error (e.g. the request token refused). */
+function watchFirstLeg(target: Delegate, req: unknown, protocol: 'oauth2' | 'oauth1', log: DebugLog): void {
+  around(target, 'redirect', (args, call) => {
+    const url = typeof args[0] === 'string' ? args[0] : '';
+    log('%s', describeRedirect(url, protocol, target.pendingLogins?.count(req)));
+    return call(args);
+  });
+  around(target, 'error', (args, call) => {
+    log('%s', `sign-in could not start: ${describeError(errorFacts(args[0]))}`);
+    return call(args);
+  });
+}
+
+/** `redirect to https://bitbucket.org/site/oauth2/authorize: scopes …, PKCE …, redirect_uri …, pending logins …` */
+function describeRedirect(url: string, protocol: 'oauth2' | 'oauth1', pending: number | undefined): string {
+  const parts: string[] = [];
+  let params = new URLSearchParams();
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    // a relative or broken URL: the endpoint says so, the details stay empty
+  }
+  if (protocol === 'oauth2') {
+    const scope = params.get('scope');
+    parts.push(scope === null ? "scopes: the consumer's" : `scopes: ${JSON.stringify(excerpt(scope, 200))}`);
+    parts.push(`PKCE: ${params.get('code_challenge_method') ?? 'off'}`);
+    const back = params.get('redirect_uri');
+    parts.push(`redirect_uri: ${back === null ? "the consumer's callback URL" : endpointOf(back)}`);
+  }
+  if (pending !== undefined) parts.push(`pending logins in the session: ${pending}`);
+  return `redirect to ${endpointOf(url)}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/**
+ * Logs the moment passport asks for the access token: the state (OAuth 2.0) or request token (OAuth 1.0a)
+ * matched a sign-in of this browser, or was not checked (`state: false`). Shadows the client on the
+ * per-request object only.
+ */
+function announceExchange(target: Delegate, protocol: 'oauth2' | 'oauth1', log: DebugLog): void {
+  const key = TOKEN_CLIENT[protocol];
+  const client: unknown = (target as unknown as Record<string, unknown>)[key];
+  if (!isObject(client) || typeof client.getOAuthAccessToken !== 'function') return;
+  const exchange = client.getOAuthAccessToken as Method;
+  const shadow = Object.create(client) as Record<string, unknown>;
+  shadow.getOAuthAccessToken = (...args: unknown[]): unknown => {
+    const what = protocol === 'oauth2' ? 'state' : 'request token';
+    log('%s', `callback accepted: the ${what} matched (or is not checked); exchanging for an access token`);
+    return exchange.apply(client, args);
+  };
+  Object.defineProperty(target, key, { value: shadow, configurable: true, writable: true });
+}
+
+/** `profile {id} (cloud): 2 emails, 3 workspaces` */
+function describeProfile(profile: Record<string, unknown>): string {
+  const id = typeof profile.id === 'string' ? excerpt(profile.id, 80) : '(no id)';
+  const deployment = typeof profile.deployment === 'string' ? profile.deployment : 'unknown deployment';
+  const emails = Array.isArray(profile.emails) ? `${profile.emails.length} emails` : 'no emails';
+  const workspaces = Array.isArray(profile.workspaces) ? `, ${profile.workspaces.length} workspaces` : '';
+  const problem = isObject(profile.emailsError) ? profile.emailsError : undefined;
+  const why = typeof problem?.message === 'string' ? ` (emails not read: ${excerpt(problem.message, 120)})` : '';
+  return `profile ${id} (${deployment}): ${emails}${why}${workspaces}`;
+}
+
+/** `login succeeded in 41.2 ms: {id}` / `login failed (403) in 3 ms: You did not allow access…` */
+function describeOutcome(m: LoginOutcomeMessage): string {
+  const took = `in ${m.durationMs} ms`;
+  if (m.outcome === 'success') return `login succeeded ${took}: profile ${m.profileId ?? '(not read)'}`;
+  if (m.outcome === 'fail') return `login failed (${m.status}) ${took}: ${m.reason ?? '(no message)'}`;
+  return `login error ${took}: ${m.errorName ?? 'Error'} ${m.reason ?? ''}${m.status === null ? '' : ` (HTTP ${m.status})`}`;
+}
