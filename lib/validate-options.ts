@@ -1,0 +1,149 @@
+import {
+  BOOLEAN,
+  BOOLEAN_OR_FUNCTION,
+  HTTP_URL,
+  NON_EMPTY_STRING,
+  POSITIVE_INTEGER,
+  SECRET_STRING,
+  STRING_OR_STRINGS,
+  objectWithMethods,
+  oneOf,
+  optionError,
+  describeValue,
+  privateKeyProblem,
+  type OptionRules,
+} from './option-checks';
+
+/**
+ * Every option both strategies take, checked before anything else runs, so a mistake is a `TypeError`
+ * at start-up instead of a failed sign-in. To add an option: one line here (or in the strategy's table).
+ * NOTE: `baseURL`'s format is checked by `normalizeBaseURL` (endpoints), which knows Cloud from Data Center.
+ */
+export const COMMON_OPTION_RULES: OptionRules = {
+  baseURL: { accepts: 'an absolute URL', test: (v) => typeof v === 'string' },
+  callbackURL: NON_EMPTY_STRING,
+  userProfileURL: HTTP_URL,
+  userEmailsURL: HTTP_URL,
+  emails: BOOLEAN,
+  timeout: POSITIVE_INTEGER,
+  maxResponseBytes: POSITIVE_INTEGER,
+  maxEmailPages: POSITIVE_INTEGER,
+  name: NON_EMPTY_STRING,
+  sessionKey: NON_EMPTY_STRING,
+  proxy: BOOLEAN,
+  passReqToCallback: BOOLEAN,
+  skipUserProfile: BOOLEAN_OR_FUNCTION,
+};
+
+/** passport-oauth2's `StateStore` interface. */
+const STATE_STORE = objectWithMethods('a state store', ['store', 'verify']);
+
+/** {@link BitbucketOAuth2Strategy}'s options. */
+export const OAUTH2_OPTION_RULES: OptionRules = {
+  ...COMMON_OPTION_RULES,
+  clientID: NON_EMPTY_STRING,
+  clientSecret: SECRET_STRING,
+  authorizationURL: HTTP_URL,
+  tokenURL: HTTP_URL,
+  scope: STRING_OR_STRINGS,
+  scopeSeparator: { accepts: 'a string', test: (v) => typeof v === 'string' },
+  state: BOOLEAN,
+  store: {
+    accepts: `true, false or ${STATE_STORE.accepts}`,
+    test: (v) => typeof v === 'boolean' || STATE_STORE.test(v),
+  },
+  pkce: oneOf([true, false, 'S256', 'plain']),
+  clientAuthentication: oneOf(['basic', 'body']),
+};
+
+/** {@link BitbucketStrategy}'s options. */
+export const OAUTH1_OPTION_RULES: OptionRules = {
+  ...COMMON_OPTION_RULES,
+  consumerKey: NON_EMPTY_STRING,
+  consumerSecret: SECRET_STRING,
+  privateKey: { accepts: 'a PEM-encoded RSA private key', test: (v) => typeof v === 'string', secret: true },
+  signatureMethod: oneOf(['HMAC-SHA1', 'PLAINTEXT', 'RSA-SHA1']),
+  requestTokenURL: HTTP_URL,
+  userAuthorizationURL: HTTP_URL,
+  accessTokenURL: HTTP_URL,
+  store: objectWithMethods('a request-token store', ['get', 'set', 'destroy']),
+};
+
+/** The options as a record: JavaScript callers may pass anything, or nothing. */
+function asRecord(options: unknown): Record<string, unknown> {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`options must be an object, got ${typeof options === 'string' ? 'a string' : typeof options}`);
+  }
+  return options as Record<string, unknown>;
+}
+
+/** A missing required option: `undefined`, `null` or an empty string. */
+function missing(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+/**
+ * Checks each option against its rule; a required one must be present.
+ * NOTE: an option spelt with other letter case (`callbackUrl`, `clientId`) is silently ignored by
+ * passport, so it is refused with the right spelling; options this table does not know are left alone.
+ */
+export function checkOptions(
+  strategy: string,
+  rules: OptionRules,
+  options: unknown,
+  required: readonly string[],
+): Record<string, unknown> {
+  const record = asRecord(options);
+  for (const name of required) {
+    if (missing(record[name])) throw new TypeError(`${strategy} requires a ${name} option`);
+  }
+  const known = new Map(Object.keys(rules).map((name) => [name.toLowerCase(), name]));
+  for (const [name, value] of Object.entries(record)) {
+    const rule = rules[name];
+    if (rule === undefined) {
+      const meant = known.get(name.toLowerCase());
+      if (meant !== undefined) throw new TypeError(`${strategy} has no option ${name}: did you mean ${meant}?`);
+      continue;
+    }
+    if (value !== undefined && !rule.test(value)) throw optionError(name, rule, value);
+  }
+  return record;
+}
+
+/**
+ * Checks every option of {@link BitbucketOAuth2Strategy} at construction.
+ * @throws TypeError naming the option, what was given and what is accepted.
+ */
+export function validateOAuth2Options(options: unknown): void {
+  checkOptions('BitbucketOAuth2Strategy', OAUTH2_OPTION_RULES, options, ['clientID', 'clientSecret']);
+}
+
+/**
+ * Checks every option of {@link BitbucketStrategy} at construction, the signing key included.
+ * NOTE: without `callbackURL` passport-oauth1 sends `oauth_callback=oob`, and Bitbucket then shows the
+ * user a verifier to copy instead of sending them back: that is never what a web app wants.
+ * @throws TypeError naming the option, what was given and what is accepted.
+ */
+export function validateOAuth1Options(options: unknown): void {
+  const record = checkOptions('BitbucketStrategy', OAUTH1_OPTION_RULES, options, ['consumerKey']);
+  const { privateKey, consumerSecret } = record;
+  const method = record.signatureMethod ?? (missing(privateKey) ? 'HMAC-SHA1' : 'RSA-SHA1');
+  if (method === 'RSA-SHA1') {
+    if (missing(privateKey)) throw new TypeError(`BitbucketStrategy requires a privateKey option`);
+    const problem = privateKeyProblem(privateKey as string);
+    if (problem !== undefined) throw new TypeError(`privateKey ${problem}`);
+  } else {
+    if (missing(consumerSecret)) throw new TypeError(`BitbucketStrategy requires a consumerSecret option`);
+    if (!missing(privateKey)) {
+      throw new TypeError(
+        `privateKey is used only with signatureMethod 'RSA-SHA1', got signatureMethod ${describeValue(method)}`,
+      );
+    }
+  }
+  if (missing(record.callbackURL)) {
+    throw new TypeError(
+      'BitbucketStrategy requires a callbackURL option: without one, Bitbucket shows the user a code to copy instead of sending them back (OAuth 1.0a "oob")',
+    );
+  }
+}
