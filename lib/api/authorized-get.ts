@@ -1,6 +1,8 @@
 import { BitbucketAPIError, excerpt, redact } from '../errors';
 import { describeEndpoint, httpRequest, TransportError, type HttpLimits, type HttpResponse } from '../http';
 import { invalidResponse, isObject, optionalString, optionalStringArray, parseJSON } from '../narrow';
+import type { TraceTarget } from '../observe/channels';
+import { traceAPICall, type StatusNote } from '../observe/trace-calls';
 
 /** Signs one GET: `Bearer …` for OAuth 2.0, an `OAuth …` header for OAuth 1.0a. */
 export type Authorizer = (method: 'GET', url: string) => string;
@@ -11,6 +13,8 @@ export interface APIContext extends HttpLimits {
   /** Most emails pages followed before giving up. */
   maxEmailPages: number;
   signal?: AbortSignal;
+  /** Who asks, for the `passport-bitbucket-oauth:api` channel and the debug log. */
+  trace?: TraceTarget;
 }
 
 /** Turns an error answer into a `BitbucketAPIError`, reading Bitbucket's envelopes when present. */
@@ -85,7 +89,12 @@ function credentialsIn(authorization: string): string[] {
 }
 
 /** One authorized GET. Transport failures become `BitbucketAPIError`s; the answer is returned whatever its status. */
-export async function get(url: string, ctx: APIContext): Promise<HttpResponse> {
+export function get(url: string, ctx: APIContext): Promise<HttpResponse> {
+  return traceAPICall(ctx.trace, url, (note) => sendGet(url, ctx, note));
+}
+
+/** The GET itself; notes the status as soon as the answer arrives. */
+async function sendGet(url: string, ctx: APIContext, note: StatusNote): Promise<HttpResponse> {
   const authorization = ctx.authorize('GET', url);
   // NOTE: the token is what the token endpoint sent; one with a character no header may carry (CR, LF, …)
   // would make Node throw an untyped TypeError, and must never reach the wire as a header line of its own.
@@ -108,6 +117,7 @@ export async function get(url: string, ctx: APIContext): Promise<HttpResponse> {
     }
     throw err;
   }
+  note.status = response.status;
   if (response.status >= 200 && response.status < 300) return response;
   // NOTE: some proxies and debug pages echo the request's headers in their error pages.
   return { ...response, body: redact(response.body, credentialsIn(authorization)) };

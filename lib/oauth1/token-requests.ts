@@ -1,6 +1,8 @@
 import { excerpt, TokenEndpointFailure, TokenError } from '../errors';
 import { httpRequest, type HttpLimits } from '../http';
 import { invalidResponse } from '../narrow';
+import type { TraceTarget } from '../observe/channels';
+import { traceToken, type StatusNote } from '../observe/trace-calls';
 import { authorizationHeader, type ConsumerCredentials, type ParamPair } from './signature';
 
 /** A token pair from the request-token or access-token endpoint, with the other fields sent. */
@@ -14,17 +16,34 @@ export interface OAuth1TokenPair {
 /** Everything a signed token request needs. */
 export interface OAuth1Client extends HttpLimits {
   credentials: ConsumerCredentials;
+  /** Who asks, for the `passport-bitbucket-oauth:token` channel and the debug log. */
+  trace?: TraceTarget;
 }
 
 /**
  * POSTs a signed request to a token endpoint and reads the form-encoded answer.
  * Protocol parameters (`oauth_*`) go in the Authorization header, others in the signed form body.
  */
-export async function requestTokenPair(
+export function requestTokenPair(
   client: OAuth1Client,
   url: string,
   params: Record<string, string | undefined>,
   token?: { token: string; tokenSecret: string },
+): Promise<OAuth1TokenPair> {
+  return traceToken(
+    { trace: client.trace, protocol: 'oauth1', grant: token ? 'access_token' : 'request_token', url },
+    (note) => sendTokenPairRequest(client, url, params, token, note),
+    () => ({ scopes: [], expiresIn: null, refreshToken: false }),
+  );
+}
+
+/** The signed request itself; notes the status as soon as the answer arrives. */
+async function sendTokenPairRequest(
+  client: OAuth1Client,
+  url: string,
+  params: Record<string, string | undefined>,
+  token: { token: string; tokenSecret: string } | undefined,
+  note: StatusNote,
 ): Promise<OAuth1TokenPair> {
   const oauthParams: Record<string, string> = {};
   const bodyParams: ParamPair[] = [];
@@ -49,6 +68,7 @@ export async function requestTokenPair(
     timeoutMs: client.timeoutMs,
     maxBytes: client.maxBytes,
   });
+  note.status = response.status;
   if (response.status < 200 || response.status >= 300) {
     throw new TokenEndpointFailure(response.status, response.body, [
       client.credentials.consumerSecret,

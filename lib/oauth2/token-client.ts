@@ -1,6 +1,8 @@
 import { excerpt, InternalOAuthError, TokenEndpointFailure, TokenError } from '../errors';
 import { httpRequest, type HttpLimits } from '../http';
 import { isObject, parseJSON } from '../narrow';
+import type { TraceTarget } from '../observe/channels';
+import { traceToken, type StatusNote } from '../observe/trace-calls';
 import { parseTokenResponse, type TokenResponse } from '../token-response';
 
 /** How the client proves who it is to the token endpoint. */
@@ -16,6 +18,8 @@ export interface TokenClient extends HttpLimits {
    * credentials in the form body. The secret is sent one way only, never both.
    */
   clientAuthentication: ClientAuthentication;
+  /** Who asks, for the `passport-bitbucket-oauth:token` channel and the debug log. */
+  trace?: TraceTarget;
 }
 
 /** HTTP Basic credentials as RFC 6749 §2.3.1 says: form-encode each part, then base64. */
@@ -32,7 +36,24 @@ function basicCredentials(id: string, secret: string): string {
  * NOTE: Bitbucket only accepts `application/x-www-form-urlencoded` here; a JSON body gets
  * `400 invalid_grant "Unsupported grant type: None"`.
  */
-export async function requestToken(client: TokenClient, params: Record<string, string>): Promise<TokenResponse> {
+export function requestToken(client: TokenClient, params: Record<string, string>): Promise<TokenResponse> {
+  return traceToken(
+    { trace: client.trace, protocol: 'oauth2', grant: params.grant_type ?? 'authorization_code', url: client.tokenURL },
+    (note) => sendTokenRequest(client, params, note),
+    (token) => ({
+      scopes: token.scopes,
+      expiresIn: token.expiresIn ?? null,
+      refreshToken: token.refreshToken !== undefined,
+    }),
+  );
+}
+
+/** The token request itself; notes the status as soon as the answer arrives. */
+async function sendTokenRequest(
+  client: TokenClient,
+  params: Record<string, string>,
+  note: StatusNote,
+): Promise<TokenResponse> {
   const form = new URLSearchParams(params);
   const headers: Record<string, string> = {
     'Content-Type': 'application/x-www-form-urlencoded',
@@ -52,6 +73,7 @@ export async function requestToken(client: TokenClient, params: Record<string, s
     timeoutMs: client.timeoutMs,
     maxBytes: client.maxBytes,
   });
+  note.status = response.status;
   if (response.status < 200 || response.status >= 300) {
     throw new TokenEndpointFailure(response.status, response.body, [
       client.clientSecret,
