@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/scale needs a real redis-server: `make test-scale` runs it with test/scale/jest.config.js.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/scale/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false }] },
   moduleNameMapper: {
     '^passport-bitbucket-oauth$': '<rootDir>/lib/index.ts',

@@ -10,14 +10,15 @@ import type { AppConfig } from './config';
 import { logError } from './log';
 import { loginRoutes } from './routes';
 import { sessionMiddleware } from './session';
+import { SessionStoreError, STORE_DOWN_MESSAGE } from './session-store';
 import { isSignedInUser } from './user';
-import { CSS, messagePage, signedInPage, signedOutPage, type PageContext } from './views';
+import { CSS, failurePage, messagePage, signedInPage, signedOutPage, type PageContext } from './views';
 
 export type { AppConfig } from './config';
 
 /** Options that are not configuration: plumbing a test or a real deployment may swap. */
 export interface AppOptions {
-  /** Session store; default express-session's MemoryStore. */
+  /** Session store; default express-session's MemoryStore. See session-store.ts for Redis. */
   sessionStore?: Store;
 }
 
@@ -79,6 +80,9 @@ export function createApp(config: AppConfig, options: AppOptions = {}): Express 
     const status = clientErrorStatus(err);
     if (status === null) logError('request', err);
     if (res.headersSent) return void res.end();
+    // Redis down or restarting: a passing condition, said plainly (the cause is in the log).
+    if (err instanceof SessionStoreError)
+      return void res.status(503).set('Retry-After', '5').send(failurePage(page, STORE_DOWN_MESSAGE));
     if (status !== null)
       return void res
         .status(status)

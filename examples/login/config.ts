@@ -47,6 +47,8 @@ export interface Settings {
   /** `CALLBACK_URL`, when set; else the app's own `http://127.0.0.1:PORT`. */
   publicURL: string | undefined;
   sessionSecret: string;
+  /** `REDIS_URL`, when set: sessions go to Redis, shared by every instance that uses it. */
+  redisURL?: string | undefined;
   /** Real mode only. */
   oauth2: OAuth2Client | null;
   oauth1: OAuth1Consumer | null;
@@ -108,6 +110,20 @@ function parsePublicURL(value: string | undefined): string | undefined {
   return url.href.replace(/\/+$/, '');
 }
 
+/** `REDIS_URL`: `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
+function parseRedisURL(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:')
+    throw new ConfigError('REDIS_URL must look like redis://host:6379 (or rediss:// for TLS).');
+  return value;
+}
+
 /**
  * Turns the environment into settings. Throws a `ConfigError` for values that cannot work.
  * `randomSecret` is a parameter so tests can see when a secret was made up.
@@ -138,6 +154,7 @@ export function readSettings(env: Env, randomSecret = (): string => randomBytes(
     port: parsePort(read(env, 'PORT'), mode === 'mock' ? 0 : 3000),
     publicURL: parsePublicURL(read(env, 'CALLBACK_URL')),
     sessionSecret,
+    redisURL: parseRedisURL(read(env, 'REDIS_URL')),
     oauth2: client ? { clientID: client[0], clientSecret: client[1], ...base } : null,
     oauth1: consumer ? { consumerKey: consumer[0], consumerSecret: consumer[1], ...base } : null,
     warnings,

@@ -7,6 +7,7 @@ import { FLOWS, type PassportInstance } from './auth';
 import { logError } from './log';
 import { safeReturnTo } from './return-to';
 import { clearSessionCookie, setReturnTo, takeFailureMessage, takeReturnTo } from './session';
+import { SessionStoreError, STORE_DOWN_MESSAGE } from './session-store';
 import { failurePage, type PageContext } from './views';
 
 /** Where a failed sign-in lands; `failureMessage: true` leaves the reason in `req.session.messages`. */
@@ -41,6 +42,9 @@ const finishSignIn: RequestHandler = (_req, res) => {
 function signInError(page: PageContext): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     logError('sign-in', err);
+    // Passport's req.login() saves the session: with Redis down, that is what failed, not Bitbucket.
+    if (err instanceof SessionStoreError)
+      return void res.status(503).set('Retry-After', '5').send(failurePage(page, STORE_DOWN_MESSAGE));
     res
       .status(502)
       .send(
@@ -66,7 +70,9 @@ export function loginRoutes(passport: PassportInstance, page: PageContext, secur
     router.get(
       `${flow.path}/callback`,
       stashReturnTo,
-      authenticate(passport, flow.strategy, { failureRedirect: FAILED, failureMessage: true }),
+      // NOTE: keepSessionInfo: req.login() still gives the session a new id (against fixation) but keeps
+      // its data, so the sign-ins other tabs started (pending in this session) can still finish.
+      authenticate(passport, flow.strategy, { failureRedirect: FAILED, failureMessage: true, keepSessionInfo: true }),
       finishSignIn,
     );
     router.use(flow.path, signInError(page)); // the path is a prefix: covers the callback too

@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { ConfigError, readSettings, type AppConfig, type Settings } from './config';
 import { logError } from './log';
 import { startMock, type MockProviders } from './mock';
+import { openSessionStore, type SessionStoreChoice } from './session-store';
 
 /** Loopback only: this is an example, not a hardened server. Put a proxy in front to expose it. */
 const HOST = '127.0.0.1';
@@ -25,7 +26,7 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-function banner(settings: Settings, config: AppConfig): string {
+function banner(settings: Settings, config: AppConfig, sessions: SessionStoreChoice): string {
   const lines = [`Bitbucket sign-in example: open ${config.publicURL}`];
   if (config.mockURL) {
     lines.push(
@@ -39,7 +40,7 @@ function banner(settings: Settings, config: AppConfig): string {
     if (config.oauth2) lines.push(`  OAuth 2.0:  ${config.publicURL}/auth/bitbucket/callback`);
     if (config.oauth1) lines.push(`  OAuth 1.0a: ${config.publicURL}/auth/bitbucket-oauth1/callback`);
   }
-  lines.push('Press Ctrl+C to stop.');
+  lines.push(...sessions.banner, 'Press Ctrl+C to stop.');
   const rule = '-'.repeat(Math.max(...lines.map((l) => l.length)));
   return [rule, ...lines, rule].join('\n');
 }
@@ -52,10 +53,17 @@ async function main(): Promise<void> {
   const mock: MockProviders | null = settings.mode === 'mock' ? await startMock(settings.publicURL) : null;
   const server = createServer();
   let port: number;
+  let sessions: SessionStoreChoice;
+  try {
+    sessions = await openSessionStore(settings.redisURL);
+  } catch (err) {
+    await mock?.mock.close();
+    throw err;
+  }
   try {
     port = await listen(server, settings.port);
   } catch (err) {
-    await mock?.mock.close();
+    await Promise.all([mock?.mock.close(), sessions.close()]);
     throw err;
   }
   const publicURL = settings.publicURL ?? `http://${HOST}:${port}`;
@@ -69,8 +77,8 @@ async function main(): Promise<void> {
       }
     : { publicURL, sessionSecret: settings.sessionSecret, oauth2: settings.oauth2, oauth1: settings.oauth1 };
   // Attached before control returns to the event loop, so no request can arrive before the app is there.
-  server.on('request', createApp(config));
-  console.log(banner(settings, config));
+  server.on('request', createApp(config, { sessionStore: sessions.store }));
+  console.log(banner(settings, config, sessions));
 
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -90,7 +98,8 @@ async function main(): Promise<void> {
     setTimeout(() => {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS).unref();
-    void Promise.all([closed, mock?.mock.close()]).then(() => {
+    // The session store closes once requests are done with it.
+    void Promise.all([closed.then(() => sessions.close()), mock?.mock.close()]).then(() => {
       console.log('Stopped.');
     });
   };

@@ -7,8 +7,8 @@ import session, { type Store } from 'express-session';
 /** Not the default `connect.sid`, which only tells an attacker what runs here. */
 export const SESSION_COOKIE = 'bitbucket-example.sid';
 
-/** A sign-in session lasts 8 hours at most, whatever the token lifetime. */
-const MAX_AGE_MS = 8 * 60 * 60 * 1000;
+/** A sign-in session lasts 8 hours at most, whatever the token lifetime. A Redis session expires with it. */
+export const MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
 /**
  * httpOnly: scripts cannot read it. SameSite=Lax: sent on the top-level GET that brings the user back
@@ -21,8 +21,9 @@ function cookieOptions(secure: boolean) {
 
 /**
  * express-session with safe cookie flags.
- * NOTE: without `store`, sessions live in express-session's MemoryStore: fine for this example, but it
- * forgets everyone on restart and does not scale past one process; use a real store in production.
+ * NOTE: without `store`, sessions live in express-session's MemoryStore: fine for one process, but it
+ * forgets everyone on restart, and a sign-in started on another instance cannot finish here (the
+ * pending login is in that instance's memory). `REDIS_URL` gives a shared store: see session-store.ts.
  */
 export function sessionMiddleware(secret: string, secure: boolean, store?: Store): RequestHandler {
   return session({
