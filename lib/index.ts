@@ -3,6 +3,7 @@ export { BitbucketOAuth2Strategy, BitbucketOAuth2Strategy as OAuth2Strategy } fr
 export { AuthorizationError, BitbucketAPIError, InternalOAuthError, TokenError } from './errors';
 export { parseCloudProfile, parseDataCenterProfile, parseEmailsPage, orderEmails, splitName } from './profile';
 export { parseTokenResponse } from './token-response';
+export { parseWorkspacesPage } from './workspaces-parse';
 export { oauth1Endpoints, oauth2Endpoints, CLOUD_API_URL, CLOUD_SITE_URL } from './endpoints';
 
 export type { BitbucketAPIErrorCode, BitbucketAPIErrorDetails } from './errors';
@@ -10,12 +11,15 @@ export type {
   BitbucketEmail,
   BitbucketEmailsError,
   BitbucketProfile,
+  BitbucketWorkspace,
   CloudEmailsPageJSON,
   CloudUserJSON,
+  CloudWorkspacesPageJSON,
   DataCenterUserJSON,
 } from './profile-types';
 export type { CloudProfileInput, EmailsPage } from './profile';
 export type { BitbucketTokenParams, TokenResponse } from './token-response';
+export type { WorkspacesPage } from './workspaces-parse';
 export type { Deployment, OAuth1Endpoints, OAuth2Endpoints } from './endpoints';
 export type { BitbucketCommonOptions } from './options';
 export type { ClientAuthentication } from './oauth2/token-client';

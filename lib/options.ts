@@ -1,4 +1,6 @@
+import { CLOUD_API_URL, type Deployment } from './endpoints';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './http';
+import { allowedWorkspaces, type AllowedWorkspaces } from './workspaces-parse';
 
 /** Options both strategies share. */
 export interface BitbucketCommonOptions {
@@ -19,6 +21,18 @@ export interface BitbucketCommonOptions {
   maxResponseBytes?: number;
   /** Most pages of emails read. Default 10. */
   maxEmailPages?: number;
+  /**
+   * Cloud: only users with access to at least one of these workspaces may sign in; the others end at
+   * `failureRedirect` (status 403). Each entry is a slug (`'acme'`, any case) or a workspace uuid in braces.
+   * Sets `profile.workspaces`. Not available on Data Center.
+   */
+  workspaces?: readonly string[];
+  /** Cloud: read the user's workspaces into `profile.workspaces` without restricting sign-in. Default `false`. */
+  readWorkspaces?: boolean;
+  /** Cloud: the `/2.0/user/workspaces` URL. */
+  userWorkspacesURL?: string;
+  /** Most pages of workspaces (100 each) read. Default 10. */
+  maxWorkspacePages?: number;
   /** The strategy's name for `passport.authenticate(name)`. */
   name?: string;
   /** Session key under which the flow's state is kept. */
@@ -48,6 +62,51 @@ export function resolveLimits(options: BitbucketCommonOptions): ResolvedLimits {
     maxBytes: positiveInteger('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
     maxEmailPages: positiveInteger('maxEmailPages', options.maxEmailPages, 10),
   };
+}
+
+/** How the user's workspaces are read and checked, once resolved. */
+export interface WorkspaceSettings {
+  /** The first page's URL. */
+  url: string;
+  /** `null`: read the list, let everybody in. */
+  allowed: AllowedWorkspaces | null;
+  maxPages: number;
+}
+
+/**
+ * Checks the workspace options: `null` when the list is not read at all.
+ * NOTE: skipping the profile would skip the gate too, so the two cannot be combined.
+ */
+export function resolveWorkspaceOptions(
+  options: BitbucketCommonOptions & { skipUserProfile?: unknown },
+  deployment: Deployment,
+): WorkspaceSettings | null {
+  const { workspaces, readWorkspaces, userWorkspacesURL } = options;
+  if (readWorkspaces !== undefined && typeof readWorkspaces !== 'boolean') {
+    throw new TypeError(`readWorkspaces must be true or false, got ${JSON.stringify(readWorkspaces)}`);
+  }
+  const wanted = workspaces !== undefined || readWorkspaces === true || userWorkspacesURL !== undefined;
+  if (wanted && deployment === 'datacenter') {
+    const name = workspaces !== undefined ? 'workspaces' : readWorkspaces ? 'readWorkspaces' : 'userWorkspacesURL';
+    throw new TypeError(
+      `${name} is a Bitbucket Cloud feature: Data Center (baseURL ${JSON.stringify(options.baseURL)}) has projects and groups instead, which this strategy does not read`,
+    );
+  }
+  const allowed = workspaces === undefined ? null : allowedWorkspaces(workspaces);
+  if (allowed && readWorkspaces === false) {
+    throw new TypeError('readWorkspaces cannot be false with workspaces set: the sign-in check reads the list');
+  }
+  if (allowed === null && readWorkspaces !== true) return null;
+  if (options.skipUserProfile !== undefined && options.skipUserProfile !== false) {
+    throw new TypeError(
+      `skipUserProfile must be false (or absent) with ${allowed ? 'workspaces' : 'readWorkspaces'}, which are read with the profile`,
+    );
+  }
+  const url = userWorkspacesURL ?? `${CLOUD_API_URL}/2.0/user/workspaces`;
+  if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url)) {
+    throw new TypeError(`userWorkspacesURL must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
+  }
+  return { url, allowed, maxPages: positiveInteger('maxWorkspacePages', options.maxWorkspacePages, 10) };
 }
 
 /** Requires a non-empty string option. */

@@ -2,7 +2,12 @@ import type { Authorizer } from './api/authorized-get';
 import { fetchCloudProfile } from './api/cloud';
 import { fetchDataCenterProfile } from './api/datacenter';
 import { normalizeBaseURL, type Deployment, type OAuth2Endpoints } from './endpoints';
-import type { BitbucketCommonOptions, ResolvedLimits } from './options';
+import {
+  resolveWorkspaceOptions,
+  type BitbucketCommonOptions,
+  type ResolvedLimits,
+  type WorkspaceSettings,
+} from './options';
 import type { BitbucketProfile } from './profile-types';
 
 /** Where a strategy reads the user from, once its options are resolved. */
@@ -13,6 +18,8 @@ export interface ProfileSources {
   userProfileURL: string;
   /** Cloud: emails URL, or `null` to skip. Data Center: the users resource prefix. */
   userEmailsURL: string | null;
+  /** Cloud: how the user's workspaces are read and checked; `null` or absent: not read. */
+  workspaces?: WorkspaceSettings | null;
 }
 
 /** Reads the signed-in user's profile with the given credentials. */
@@ -33,7 +40,11 @@ export function createProfileLoader(sources: ProfileSources, limits: ResolvedLim
   }
   return (authorize) =>
     fetchCloudProfile(
-      { userProfileURL: sources.userProfileURL, userEmailsURL: sources.userEmailsURL },
+      {
+        userProfileURL: sources.userProfileURL,
+        userEmailsURL: sources.userEmailsURL,
+        workspaces: sources.workspaces ?? null,
+      },
       { ...limits, authorize },
     );
 }
@@ -43,7 +54,7 @@ export function createProfileLoader(sources: ProfileSources, limits: ResolvedLim
  * and no emails call with `emails: false` (Cloud; Data Center reads the address from the user itself).
  */
 export function profileLoaderFor(
-  options: BitbucketCommonOptions,
+  options: BitbucketCommonOptions & { skipUserProfile?: unknown },
   defaults: Pick<OAuth2Endpoints, 'deployment' | 'userProfileURL' | 'userEmailsURL'>,
   limits: ResolvedLimits,
 ): ProfileLoader {
@@ -54,6 +65,7 @@ export function profileLoaderFor(
       baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
       userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
       userEmailsURL: !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
+      workspaces: resolveWorkspaceOptions(options, defaults.deployment),
     },
     limits,
   );

@@ -22,6 +22,18 @@ export interface BitbucketEmailsError {
   granted?: string[];
 }
 
+/** A Bitbucket Cloud workspace the user can access, from `GET /2.0/user/workspaces`. */
+export interface BitbucketWorkspace {
+  /** The workspace ID as it appears in URLs (`acme`). */
+  slug: string;
+  /** The workspace uuid exactly as Bitbucket sends it, braces kept. */
+  uuid: string;
+  /** The display name (the slug when Bitbucket sent none). */
+  name: string;
+  /** The user administers the workspace. */
+  administrator: boolean;
+}
+
 /**
  * The normalized Bitbucket user that both strategies pass to the verify callback.
  *
@@ -54,6 +66,11 @@ export interface BitbucketProfile extends Profile {
   emails: BitbucketEmail[];
   /** Set when the emails could not be read but the login went on (e.g. the consumer lacks the `email` scope). */
   emailsError?: BitbucketEmailsError;
+  /**
+   * Cloud: every workspace the user can access, when the list was read (the `workspaces` or `readWorkspaces`
+   * option); absent otherwise. Map roles from it, e.g. administrators of `acme`.
+   */
+  workspaces?: BitbucketWorkspace[];
   /** The user response body as received. */
   _raw: string;
   /** The user response body, parsed. */
@@ -80,6 +97,23 @@ export interface CloudUserJSON {
 export interface CloudEmailsPageJSON {
   values: { email: string; is_primary?: boolean; is_confirmed?: boolean }[];
   next?: string;
+}
+
+/**
+ * One page of `GET /2.0/user/workspaces` (`paginated_workspace_access`, CHANGE-3022).
+ * @see https://developer.atlassian.com/cloud/bitbucket/rest/api-group-workspaces/
+ */
+export interface CloudWorkspacesPageJSON {
+  values: {
+    type?: 'workspace_access';
+    administrator?: boolean;
+    workspace: { type?: 'workspace'; uuid: string; slug: string; name?: string };
+  }[];
+  pagelen?: number;
+  page?: number;
+  size?: number;
+  next?: string;
+  previous?: string;
 }
 
 /**

@@ -28,6 +28,13 @@ export const COMMON_OPTION_RULES: OptionRules = {
   timeout: POSITIVE_INTEGER,
   maxResponseBytes: POSITIVE_INTEGER,
   maxEmailPages: POSITIVE_INTEGER,
+  workspaces: {
+    accepts: 'a non-empty list of workspace slugs ("acme") or workspace uuids in braces ("{…}")',
+    test: (v) => Array.isArray(v) && v.length > 0 && v.every((w) => typeof w === 'string'),
+  },
+  readWorkspaces: BOOLEAN,
+  userWorkspacesURL: HTTP_URL,
+  maxWorkspacePages: POSITIVE_INTEGER,
   name: NON_EMPTY_STRING,
   sessionKey: NON_EMPTY_STRING,
   proxy: BOOLEAN,

@@ -2,7 +2,9 @@ import { BitbucketAPIError } from '../errors';
 import { invalidResponse } from '../narrow';
 import { parseCloudProfile, parseEmailsPage } from '../profile';
 import type { BitbucketEmail, BitbucketEmailsError, BitbucketProfile } from '../profile-types';
+import type { WorkspaceSettings } from '../options';
 import { getJSON, type APIContext } from './authorized-get';
+import { fetchWorkspaces } from './workspaces';
 
 /** Every address on every emails page, or why the login goes on without them. */
 export interface EmailsResult {
@@ -67,6 +69,8 @@ export interface CloudProfileSources {
   userProfileURL: string;
   /** `null` skips the emails call. */
   userEmailsURL: string | null;
+  /** The user's workspaces (read, and checked against the allowed ones); `null` or absent skips the call. */
+  workspaces?: WorkspaceSettings | null;
 }
 
 /**
@@ -87,12 +91,19 @@ export async function fetchCloudProfile(sources: CloudProfileSources, ctx: APICo
     sources.userEmailsURL === null
       ? Promise.resolve({ emails: [] })
       : fetchEmails(sources.userEmailsURL, shared).catch(firstFailureCancels);
-  const [user, emails] = await Promise.allSettled([userCall, emailsCall]);
-  if (user.status === 'rejected' || emails.status === 'rejected') throw failures[0];
-  return parseCloudProfile({
+  // NOTE: the workspaces are read in the same round trip; a user outside the allowed ones ends the login here.
+  const workspacesCall = sources.workspaces
+    ? fetchWorkspaces(sources.workspaces, shared).catch(firstFailureCancels)
+    : Promise.resolve(undefined);
+  const [user, emails, workspaces] = await Promise.allSettled([userCall, emailsCall, workspacesCall]);
+  if (user.status === 'rejected' || emails.status === 'rejected' || workspaces.status === 'rejected') {
+    throw failures[0];
+  }
+  const profile = parseCloudProfile({
     user: user.value.json,
     raw: user.value.raw,
     emails: emails.value.emails,
     ...(emails.value.emailsError ? { emailsError: emails.value.emailsError } : {}),
   });
+  return workspaces.value ? { ...profile, workspaces: workspaces.value } : profile;
 }

@@ -6,6 +6,7 @@ import { InternalOAuthError, TokenEndpointFailure } from '../errors';
 import { requireOption, resolveLimits } from '../options';
 import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
 import type { BitbucketProfile } from '../profile-types';
+import { failWhenDenied } from '../workspace-gate';
 import { OAuthStrategy, type OAuth1TokenClient } from './base';
 import { SessionRequestTokenStore } from './request-token-store';
 import { authorizationHeader, type ConsumerCredentials } from './signature';
@@ -177,7 +178,7 @@ export class BitbucketStrategy extends OAuthStrategy {
       this.loadProfile((method, url) =>
         authorizationHeader({ method, url, credentials: this.credentials, token, tokenSecret }),
       ),
-      done,
+      failWhenDenied(this, done),
     );
   }
 

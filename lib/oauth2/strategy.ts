@@ -9,6 +9,7 @@ import { requireOption, resolveLimits, type ResolvedLimits } from '../options';
 import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
 import type { BitbucketProfile } from '../profile-types';
 import type { TokenResponse } from '../token-response';
+import { failWhenDenied } from '../workspace-gate';
 import { parseTokenErrorBody, requestToken, toOAuthError, type TokenClient } from './token-client';
 import type {
   BitbucketOAuth2StrategyOptions,
@@ -155,7 +156,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
   override userProfile(accessToken: string, done: (err?: unknown, profile?: BitbucketProfile) => void): void {
     settle(
       this.loadProfile(() => `Bearer ${accessToken}`),
-      done,
+      failWhenDenied(this, done),
     );
   }
 

@@ -32,7 +32,7 @@ function hasScope(granted: readonly string[], required: string): boolean {
 }
 
 /** Authenticates a Cloud API request and checks one scope; answers the error itself and returns null on failure. */
-function authorized(
+export function authorized(
   ctx: MockContext,
   rc: RequestContext,
   required: string,
@@ -64,7 +64,8 @@ export const userHandler: Handler = (ctx, rc) => {
   if (ok) sendJson(rc.res, 200, renderCloudUser(ctx.url, ok.user), ok.headers);
 };
 
-function positiveInt(value: string | null, fallback: number, max: number): number | null {
+/** A `page`/`pagelen` query value from 1 to `max`; `fallback` when absent, `null` when out of range. */
+export function positiveInt(value: string | null, fallback: number, max: number): number | null {
   if (value === null) return fallback;
   const n = /^\d+$/.test(value) ? Number(value) : 0;
   return n >= 1 && n <= max ? n : null;

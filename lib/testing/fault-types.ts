@@ -8,7 +8,16 @@
  * mock.setFault('emails', { kind: 'status', status: 500 });
  */
 export type MockEndpoint =
-  'authorize' | 'token' | 'user' | 'emails' | 'requestToken' | 'oauth1Authorize' | 'accessToken' | 'whoami' | 'dcUser';
+  | 'authorize'
+  | 'token'
+  | 'user'
+  | 'emails'
+  | 'workspaces'
+  | 'requestToken'
+  | 'oauth1Authorize'
+  | 'accessToken'
+  | 'whoami'
+  | 'dcUser';
 
 /**
  * A misbehaviour injected with {@link MockBitbucket.setFault}.

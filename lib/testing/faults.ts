@@ -9,6 +9,7 @@ export const ENDPOINTS: readonly MockEndpoint[] = [
   'token',
   'user',
   'emails',
+  'workspaces',
   'requestToken',
   'oauth1Authorize',
   'accessToken',
@@ -99,7 +100,9 @@ function errorPage(status: number): string {
 /** The 403 a `deny` fault produces on endpoints that are not authorize pages, in each endpoint's own format. */
 function sendDenied(res: ServerResponse, endpoint: MockEndpoint): void {
   if (endpoint === 'token') return sendJson(res, 403, { error: 'access_denied', error_description: 'Access denied.' });
-  if (endpoint === 'user' || endpoint === 'emails') return sendCloudError(res, 403, 'Access denied.');
+  if (endpoint === 'user' || endpoint === 'emails' || endpoint === 'workspaces') {
+    return sendCloudError(res, 403, 'Access denied.');
+  }
   if (endpoint === 'dcUser')
     return sendDcError(res, 403, 'Access denied.', 'com.atlassian.bitbucket.AuthorisationException');
   sendText(res, 403, 'Access denied.');

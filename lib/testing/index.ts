@@ -21,5 +21,6 @@ export type {
   MockOAuth2Endpoints,
   MockRequestRecord,
   MockUser,
+  MockWorkspace,
   OAuth1DenyStyle,
 } from './types';

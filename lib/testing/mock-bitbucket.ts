@@ -95,6 +95,7 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
       tokenURL: `${url}/site/oauth2/access_token`,
       userProfileURL: `${url}/2.0/user`,
       userEmailsURL: `${url}/2.0/user/emails`,
+      userWorkspacesURL: `${url}/2.0/user/workspaces`,
     }),
     oauth1Endpoints: () => ({
       requestTokenURL: `${url}/api/1.0/oauth/request_token/`,
@@ -102,6 +103,7 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
       accessTokenURL: `${url}/api/1.0/oauth/access_token/`,
       userProfileURL: `${url}/2.0/user`,
       userEmailsURL: `${url}/2.0/user/emails`,
+      userWorkspacesURL: `${url}/2.0/user/workspaces`,
     }),
     dataCenterEndpoints: () => ({
       baseURL: url,

@@ -7,6 +7,7 @@ import { accessTokenHandler, requestTokenHandler } from './oauth1-routes';
 import { authorizeHandler } from './oauth2-authorize';
 import { tokenHandler } from './oauth2-token';
 import type { MockEndpoint } from './types';
+import { WORKSPACE_ROUTES } from './workspaces-routes';
 
 /** One route: a path pattern (at most one capture group), its methods and its fault endpoint. */
 export interface Route {
@@ -28,6 +29,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: /^\/site\/oauth2\/access_token$/, methods: POST, endpoint: 'token', handler: tokenHandler('cloud') },
   { pattern: /^\/2\.0\/user$/, methods: GET, endpoint: 'user', handler: userHandler },
   { pattern: /^\/2\.0\/user\/emails$/, methods: GET, endpoint: 'emails', handler: emailsHandler },
+  ...WORKSPACE_ROUTES,
   { pattern: /^\/avatars\/([^/]+)\.svg$/, methods: GET, handler: cloudAvatarHandler },
   // Bitbucket Cloud, OAuth 1.0a. NOTE: the trailing slashes are part of the documented URLs.
   {

@@ -38,6 +38,20 @@ export interface MockEmail {
   confirmed: boolean;
 }
 
+/**
+ * A Bitbucket Cloud workspace a user can access (a row of `GET /2.0/user/workspaces`).
+ * @example
+ * { slug: 'acme', uuid: '{5f1c6a2e-8d4b-4c3a-9e7f-0a1b2c3d4e5f}', name: 'ACME', administrator: true }
+ */
+export interface MockWorkspace {
+  slug: string;
+  /** Wrapped in braces, like Bitbucket's. */
+  uuid: string;
+  name: string;
+  /** The user administers it (`permission` "owner"). Default `false` ("member"). */
+  administrator?: boolean;
+}
+
 /** How a user looks on Data Center. */
 export interface MockDataCenterUser {
   id: number;
@@ -65,6 +79,8 @@ export interface MockUser {
   /** Default: an SVG served by the mock. */
   avatarURL?: string;
   emails: MockEmail[];
+  /** Cloud workspaces the user can access, in the order `/2.0/user/workspaces` lists them. Default: none. */
+  workspaces?: MockWorkspace[];
   /** Data Center identity. Default: derived from the Cloud fields. */
   dc?: MockDataCenterUser;
 }
@@ -124,6 +140,7 @@ export interface MockOAuth2Endpoints {
   tokenURL: string;
   userProfileURL: string;
   userEmailsURL: string;
+  userWorkspacesURL: string;
 }
 
 /** Bitbucket Cloud OAuth 1.0a options, ready to spread into a strategy's options. */
@@ -133,6 +150,7 @@ export interface MockOAuth1Endpoints {
   accessTokenURL: string;
   userProfileURL: string;
   userEmailsURL: string;
+  userWorkspacesURL: string;
 }
 
 /** Bitbucket Data Center URLs on the mock (the base URL is the mock's URL). */

@@ -23,6 +23,23 @@ function manyEmails(): MockUser['emails'] {
   }));
 }
 
+/** The workspaces of the mock's shared organisation, `acme`. */
+const ACME = { slug: 'acme', uuid: '{5f1c6a2e-8d4b-4c3a-9e7f-0a1b2c3d4e5f}', name: 'ACME' } as const;
+
+function manyWorkspaces(): NonNullable<MockUser['workspaces']> {
+  // 12 workspaces, so the list has 2 pages at Bitbucket's default page length: `acme` is the 12th, on page 2.
+  return Array.from({ length: 12 }, (_, i) =>
+    i === 11
+      ? { ...ACME, administrator: false }
+      : {
+          slug: `max-team-${i + 1}`,
+          uuid: `{00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}}`,
+          name: `Max Team ${i + 1}`,
+          administrator: i === 0,
+        },
+  );
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
     for (const child of Object.values(value)) deepFreeze(child);
@@ -33,9 +50,11 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * The accounts the mock knows when no `users` option is given:
- * 0. `jdoe` (Jane Doe): username, primary confirmed email, the default signed-in user;
- * 1. Pat Private: NO username and NO primary email (one unconfirmed address), as after the GDPR changes;
- * 2. `mmails` (Max Mails): 12 emails, so the emails list has 2 pages; the primary one is on page 2.
+ * 0. `jdoe` (Jane Doe): username, primary confirmed email, the default signed-in user; administrator of the
+ *    workspaces `acme` and `jdoe` (her personal one);
+ * 1. Pat Private: NO username and NO primary email (one unconfirmed address), as after the GDPR changes; no workspace;
+ * 2. `mmails` (Max Mails): 12 emails, so the emails list has 2 pages; the primary one is on page 2; 12 workspaces,
+ *    `acme` (as a member) the last one, on page 2 at the default page length.
  * @example
  * const mock = await createMockBitbucket({ users: [...DEFAULT_USERS].reverse() });
  */
@@ -49,6 +68,10 @@ export const DEFAULT_USERS: readonly MockUser[] = deepFreeze([
     emails: [
       { email: 'jane@example.com', primary: true, confirmed: true },
       { email: 'jane.doe@work.example.com', primary: false, confirmed: true },
+    ],
+    workspaces: [
+      { ...ACME, administrator: true },
+      { slug: 'jdoe', uuid: '{2c9e4b71-3a5d-4f8e-b6c0-d1e2f3a4b5c6}', name: 'Jane Doe', administrator: true },
     ],
     dc: { id: 1, name: 'jdoe', slug: 'jdoe', emailAddress: 'jane@example.com' },
   },
@@ -67,6 +90,7 @@ export const DEFAULT_USERS: readonly MockUser[] = deepFreeze([
     nickname: 'Max',
     displayName: 'Max Mails',
     emails: manyEmails(),
+    workspaces: manyWorkspaces(),
     dc: { id: 3, name: 'mmails', slug: 'mmails', emailAddress: 'max.mails+11@example.org' },
   },
 ]);

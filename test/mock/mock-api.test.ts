@@ -395,6 +395,7 @@ describe('the mock itself', () => {
       tokenURL: `${mock().url}/site/oauth2/access_token`,
       userProfileURL: `${mock().url}/2.0/user`,
       userEmailsURL: `${mock().url}/2.0/user/emails`,
+      userWorkspacesURL: `${mock().url}/2.0/user/workspaces`,
     });
     expect(mock().oauth1Endpoints().requestTokenURL).toBe(`${mock().url}/api/1.0/oauth/request_token/`);
     expect(mock().dataCenterEndpoints().baseURL).toBe(mock().url);

@@ -17,6 +17,7 @@ export const MAIN_EXPORTS = [
   'parseDataCenterProfile',
   'parseEmailsPage',
   'parseTokenResponse',
+  'parseWorkspacesPage',
   'splitName',
 ];
 
