@@ -2,7 +2,7 @@
 JEST_ARGS ?=
 NPM_CI := npm ci --no-audit --no-fund
 
-.PHONY: all build test test-cov lint docs example e2e bench clean
+.PHONY: all build test test-cov test-scale lint docs example e2e bench clean
 
 all: build
 
@@ -49,6 +49,15 @@ e2e: build
 	rm -rf examples/login/dist
 	npx tsc -p examples/login/tsconfig.json
 	node test/e2e/run.js
+
+# Two instances of the example sharing one real Redis, as behind a load balancer (test/scale, its own
+# jest config: `make test` skips it). Installs Debian's redis-server when it is missing; each test file
+# starts its own on 127.0.0.1 and a random port, with no persistence, and kills it when done.
+test-scale: node_modules/.installed
+	@command -v redis-server >/dev/null || { echo "Installing Debian's redis-server for the scale test..."; \
+	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }
+	npx jest -c test/scale/jest.config.js --runInBand $(JEST_ARGS)
 
 bench: build
 	node bench/run.js
