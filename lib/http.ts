@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { agentFor } from './connections';
 
 /** Default time limit for one call to Bitbucket, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -12,6 +13,8 @@ export interface HttpLimits {
   timeoutMs: number;
   /** Largest body read; a larger one ends the call. */
   maxBytes: number;
+  /** The caller's own agent (a proxy agent, say); default: this process's keep-alive agent for the origin. */
+  agent?: http.Agent | undefined;
 }
 
 /** One outbound request. */
@@ -81,7 +84,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     };
     const onAbort = (): void => finish(new TransportError('network', `${target} was cancelled`));
 
-    const req = transport.request(url, { method: request.method, headers });
+    const req = transport.request(url, { method: request.method, headers, agent: agentFor(url, request.agent) });
     const deadline = setTimeout(
       () => finish(new TransportError('timeout', `${target} did not answer within ${request.timeoutMs} ms`)),
       request.timeoutMs,

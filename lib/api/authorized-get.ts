@@ -109,6 +109,7 @@ async function sendGet(url: string, ctx: APIContext, note: StatusNote): Promise<
       headers: { Authorization: authorization, Accept: 'application/json' },
       timeoutMs: ctx.timeoutMs,
       maxBytes: ctx.maxBytes,
+      agent: ctx.agent,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
   } catch (err) {

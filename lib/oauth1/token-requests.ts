@@ -67,6 +67,7 @@ async function sendTokenPairRequest(
     body: new URLSearchParams(bodyParams.map(([k, v]): [string, string] => [k, v])).toString(),
     timeoutMs: client.timeoutMs,
     maxBytes: client.maxBytes,
+    agent: client.agent,
   });
   note.status = response.status;
   if (response.status < 200 || response.status >= 300) {

@@ -1,0 +1,66 @@
+import { BitbucketAPIError } from '../errors';
+import { invalidResponse } from '../narrow';
+import { parseEmailsPage } from '../profile';
+import type { BitbucketEmail, BitbucketEmailsError } from '../profile-types';
+import { getJSON, type APIContext } from './authorized-get';
+import { nextPageURL, withoutPagelen, withPagelen } from './pages';
+
+/** Every address on every emails page, or why the login goes on without them. */
+export interface EmailsResult {
+  emails: BitbucketEmail[];
+  emailsError?: BitbucketEmailsError;
+}
+
+/**
+ * Reads every page of `/2.0/user/emails`, 100 addresses a page, following `next`.
+ * NOTE: a consumer without the `email` scope gets 403 here; that must not fail the login,
+ * so the profile goes on without emails and says why in `emailsError`.
+ */
+export async function fetchEmails(emailsURL: string, ctx: APIContext): Promise<EmailsResult> {
+  const first = withPagelen(emailsURL);
+  const origin = new URL(first).origin;
+  const seen = new Set<string>();
+  const emails: BitbucketEmail[] = [];
+  let url: string | null = first;
+  while (url !== null) {
+    if (seen.size >= ctx.maxEmailPages) {
+      throw invalidResponse(`emails go on past the maxEmailPages limit (${ctx.maxEmailPages})`);
+    }
+    seen.add(url);
+    let page;
+    try {
+      page = parseEmailsPage(await getPage(url, url === first && first !== emailsURL, ctx));
+    } catch (err) {
+      if (err instanceof BitbucketAPIError && err.status === 403) {
+        // The addresses of the pages already read are kept: the profile says why the rest is missing.
+        return {
+          emails,
+          emailsError: {
+            status: 403,
+            message: err.bitbucketMessage ?? err.message,
+            ...(err.required ? { required: err.required } : {}),
+            ...(err.granted ? { granted: err.granted } : {}),
+          },
+        };
+      }
+      throw err;
+    }
+    emails.push(...page.emails);
+    url = page.next === null ? null : nextPageURL('emails', page.next, url, origin, seen);
+  }
+  return { emails };
+}
+
+/**
+ * One page's JSON.
+ * NOTE: page sizes "are not considered part of the API and are subject to change"; should Bitbucket ever refuse
+ * the `pagelen=100` this package added with a 400, the first page is asked for once more without it.
+ */
+async function getPage(url: string, addedPagelen: boolean, ctx: APIContext): Promise<unknown> {
+  try {
+    return (await getJSON(url, ctx)).json;
+  } catch (err) {
+    if (!(addedPagelen && err instanceof BitbucketAPIError && err.status === 400)) throw err;
+    return (await getJSON(withoutPagelen(url), ctx)).json;
+  }
+}

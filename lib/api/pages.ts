@@ -1,0 +1,39 @@
+import { invalidResponse } from '../narrow';
+
+/**
+ * Rows asked for per page of a Bitbucket Cloud list.
+ * NOTE: Bitbucket's default is 10 and its documented maximum 100 ("individual APIs may enforce different values");
+ * one page of 100 answers the common case in a single call, where 10 a page cost a round trip per page.
+ */
+export const PAGELEN = 100;
+
+/** The first page's URL with `pagelen=100`, unless the configured URL sets a `pagelen` of its own. */
+export function withPagelen(configured: string): string {
+  const url = new URL(configured);
+  if (url.searchParams.has('pagelen')) return configured;
+  url.searchParams.set('pagelen', String(PAGELEN));
+  return url.href;
+}
+
+/** The same URL without `pagelen`: Bitbucket's default page size. */
+export function withoutPagelen(href: string): string {
+  const url = new URL(href);
+  url.searchParams.delete('pagelen');
+  return url.href;
+}
+
+/**
+ * Checks a `next` link of the `list` (emails, workspaces): same origin as the first page (credentials never go
+ * elsewhere), never seen before.
+ */
+export function nextPageURL(list: string, next: string, current: string, origin: string, seen: Set<string>): string {
+  let url: URL;
+  try {
+    url = new URL(next, current);
+  } catch {
+    throw invalidResponse(`${list} page "next" property must be a URL`);
+  }
+  if (url.origin !== origin) throw invalidResponse(`${list} page "next" points to another origin (${url.origin})`);
+  if (seen.has(url.href)) throw invalidResponse(`${list} page "next" points to a page already read`);
+  return url.href;
+}
