@@ -1,3 +1,4 @@
+import { Agent as HttpAgent } from 'node:http';
 import { CLOUD_API_URL, type Deployment } from './endpoints';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './http';
 import { allowedWorkspaces, type AllowedWorkspaces } from './workspaces-parse';
@@ -39,6 +40,17 @@ export interface BitbucketCommonOptions {
   sessionKey?: string;
   /** Trust `X-Forwarded-*` when building a relative `callbackURL` (behind a proxy). */
   proxy?: boolean;
+  /**
+   * Your own `http.Agent` / `https.Agent` for every call to Bitbucket, e.g. `new HttpsProxyAgent(proxyURL)`
+   * (package `https-proxy-agent`) behind a corporate proxy. Default: one keep-alive agent per origin, shared by
+   * the strategies of the process, whose idle connections last 65 s.
+   */
+  agent?: HttpAgent;
+  /**
+   * Open the connections the callback will need (TCP + TLS, no request) while the user is on Bitbucket's
+   * consent page. Default `true`, or `false` with your own `agent`.
+   */
+  preconnect?: boolean;
 }
 
 /** Resolved limits, checked once at construction. */
@@ -46,6 +58,9 @@ export interface ResolvedLimits {
   timeoutMs: number;
   maxBytes: number;
   maxEmailPages: number;
+  /** The caller's agent; `undefined`: the shared keep-alive agents. */
+  agent?: HttpAgent | undefined;
+  preconnect: boolean;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -55,12 +70,31 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
+/** Checks `agent` and `preconnect`: no warm-up through a caller's agent unless asked for. */
+function connectionOptions(options: BitbucketCommonOptions): Pick<ResolvedLimits, 'agent' | 'preconnect'> {
+  const { agent, preconnect } = options;
+  if (agent !== undefined && !(agent instanceof HttpAgent)) {
+    let given = typeof agent === 'function' ? 'a function' : 'an object that is not JSON';
+    try {
+      if (typeof agent !== 'function') given = JSON.stringify(agent);
+    } catch {
+      // a cycle or a BigInt: the message says what kind of value it was
+    }
+    throw new TypeError(`agent must be an http.Agent (or https.Agent, HttpsProxyAgent, …), got ${given}`);
+  }
+  if (preconnect !== undefined && typeof preconnect !== 'boolean') {
+    throw new TypeError(`preconnect must be true or false, got ${JSON.stringify(preconnect)}`);
+  }
+  return { agent, preconnect: preconnect ?? agent === undefined };
+}
+
 /** Checks the limit options, filling defaults. */
 export function resolveLimits(options: BitbucketCommonOptions): ResolvedLimits {
   return {
     timeoutMs: positiveInteger('timeout', options.timeout, DEFAULT_TIMEOUT_MS),
     maxBytes: positiveInteger('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
     maxEmailPages: positiveInteger('maxEmailPages', options.maxEmailPages, 10),
+    ...connectionOptions(options),
   };
 }
 

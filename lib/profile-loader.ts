@@ -1,6 +1,7 @@
 import type { Authorizer } from './api/authorized-get';
 import { fetchCloudProfile } from './api/cloud';
 import { fetchDataCenterProfile } from './api/datacenter';
+import { preconnect, warmUpTargets } from './connections';
 import { normalizeBaseURL, type Deployment, type OAuth2Endpoints } from './endpoints';
 import {
   resolveWorkspaceOptions,
@@ -23,13 +24,41 @@ export interface ProfileSources {
 }
 
 /** Reads the signed-in user's profile with the given credentials. */
-export type ProfileLoader = (authorize: Authorizer) => Promise<BitbucketProfile>;
+export interface ProfileLoader {
+  (authorize: Authorizer): Promise<BitbucketProfile>;
+  /**
+   * Opens in the background the connections the token call to `tokenURL` and this read will need
+   * (unless `preconnect` is off); returns at once and never fails.
+   */
+  preconnect(tokenURL: string): void;
+}
 
 /**
  * One way to read the profile for both strategies: they differ only in how a request is signed
  * (Bearer for OAuth 2.0, an OAuth 1.0a signature otherwise).
  */
 export function createProfileLoader(sources: ProfileSources, limits: ResolvedLimits): ProfileLoader {
+  // The callback's calls: the token, then the profile's (Cloud: in parallel; Data Center: whoami, then the user).
+  const profileCalls =
+    sources.deployment === 'datacenter'
+      ? [[sources.userProfileURL], [sources.userEmailsURL ?? sources.baseURL]]
+      : [
+          [sources.userProfileURL, sources.userEmailsURL, sources.workspaces?.url ?? null].filter(
+            (url): url is string => url !== null,
+          ),
+        ];
+  return Object.assign(profileReader(sources, limits), {
+    preconnect: (tokenURL: string): void => {
+      if (limits.preconnect) preconnect(warmUpTargets([[tokenURL], ...profileCalls]), limits.agent, limits.timeoutMs);
+    },
+  });
+}
+
+/** The profile read itself, by deployment. */
+function profileReader(
+  sources: ProfileSources,
+  limits: ResolvedLimits,
+): (authorize: Authorizer) => Promise<BitbucketProfile> {
   if (sources.deployment === 'datacenter') {
     const usersURL = sources.userEmailsURL ?? `${sources.baseURL}/rest/api/latest/users/`;
     return (authorize) =>

@@ -1,4 +1,5 @@
 // The Bitbucket REST readers, by deployment; the shared authorized GET sits underneath both.
 export { apiError, type APIContext, type Authorizer } from './authorized-get';
-export { fetchCloudProfile, fetchEmails, type CloudProfileSources, type EmailsResult } from './cloud';
+export { fetchCloudProfile, type CloudProfileSources } from './cloud';
+export { fetchEmails, type EmailsResult } from './emails';
 export { fetchDataCenterProfile, type DataCenterProfileSources } from './datacenter';

@@ -121,7 +121,12 @@ export class BitbucketStrategy extends OAuthStrategy {
     this.loadProfile = profileLoaderFor(options, defaults, limits);
     // NOTE: node-oauth's token requests have no timeout and no size limit; passport-oauth1 calls
     // these two methods only, so they are replaced by signed requests on this package's HTTP client.
-    const client: OAuth1Client = { credentials, timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes };
+    const client: OAuth1Client = {
+      credentials,
+      timeoutMs: limits.timeoutMs,
+      maxBytes: limits.maxBytes,
+      agent: limits.agent,
+    };
     const tokens: OAuth1TokenClient = {
       getOAuthRequestToken: (params, callback) =>
         toCallback(
@@ -199,5 +204,16 @@ export class BitbucketStrategy extends OAuthStrategy {
   /** Reads Bitbucket's plain-text and `oauth_problem` error answers into a `TokenError`. */
   override parseErrorResponse(body: string, status: number): Error | null {
     return parseOAuth1ErrorBody(body, status);
+  }
+
+  /**
+   * Extra parameters of the redirect to Bitbucket (none). passport-oauth1 asks for them once the request
+   * token is stored: the connections the callback needs are opened then, in the background.
+   */
+  userAuthorizationParams(_options: object): object {
+    // NOTE: node-oauth keeps the access-token URL as `_accessUrl` (passport-oauth1 reads it there too).
+    const accessURL = (this._oauth as unknown as { _accessUrl?: unknown })._accessUrl;
+    if (typeof accessURL === 'string') this.loadProfile.preconnect(accessURL);
+    return {};
   }
 }

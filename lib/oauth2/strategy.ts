@@ -114,6 +114,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
       clientAuthentication: options.clientAuthentication ?? (datacenter ? 'body' : 'basic'),
       timeoutMs: limits.timeoutMs,
       maxBytes: limits.maxBytes,
+      agent: limits.agent,
     };
     this.loadProfile = profileLoaderFor(options, defaults, limits);
     // NOTE: node-oauth posts the client secret in the body, parses any body as a token and has
@@ -198,5 +199,14 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     } catch (err) {
       throw toOAuthError('Failed to obtain access token', err);
     }
+  }
+
+  /**
+   * The first leg's extra authorize parameters (none). While the user is on Bitbucket's consent page, the
+   * connections the callback needs are opened in the background (see the `preconnect` option).
+   */
+  override authorizationParams(options: object): object {
+    this.loadProfile.preconnect(this.tokenClient.tokenURL);
+    return super.authorizationParams(options);
   }
 }

@@ -72,6 +72,7 @@ async function sendTokenRequest(
     body: form.toString(),
     timeoutMs: client.timeoutMs,
     maxBytes: client.maxBytes,
+    agent: client.agent,
   });
   note.status = response.status;
   if (response.status < 200 || response.status >= 300) {
