@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
+import { ConnectionLog, connectDelayFrom } from './connect-delay';
 import { clientScopes, findClient, type MockContext, type MockSettings } from './context';
 import { handleRequest } from './dispatch';
 import { FaultTable } from './faults';
@@ -60,8 +61,12 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
     timers,
   };
 
-  const server = createServer((req, res) => handleRequest({ ctx, faults, requests }, req, res));
+  const connections = new ConnectionLog(connectDelayFrom(options.connectDelayMs), timers);
+  const server = createServer((req, res) =>
+    connections.whenOldEnough(req, () => handleRequest({ ctx, faults, requests }, req, res)),
+  );
   server.on('connection', (socket) => {
+    connections.opened(socket);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
@@ -90,6 +95,9 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
     clients,
     users,
     requests,
+    get connectionCount() {
+      return connections.count;
+    },
     oauth2Endpoints: () => ({
       authorizationURL: `${url}/site/oauth2/authorize`,
       tokenURL: `${url}/site/oauth2/access_token`,

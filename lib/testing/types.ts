@@ -110,6 +110,12 @@ export interface MockBitbucketOptions {
   host?: string;
   /** Accepted OAuth 1.0a clock skew, in seconds. Default 300. */
   oauth1TimestampWindowSeconds?: number;
+  /**
+   * What a new connection costs, in milliseconds (TCP + TLS over a real network): a request on a connection
+   * younger than this waits until the connection is this old. A connection opened ahead of time pays nothing.
+   * Default 0.
+   */
+  connectDelayMs?: number;
   /** Name of the scope field in Cloud token responses: `scope` (since 2026-05-04, default) or legacy `scopes`. */
   tokenScopeField?: 'scope' | 'scopes';
   /** OAuth 1.0a denial style. Default: `denied` on Cloud paths, `oauth_problem` on Data Center paths. */
@@ -192,6 +198,8 @@ export interface MockBitbucket {
   clearFaults(): void;
   /** Every request received, oldest first. */
   readonly requests: MockRequestRecord[];
+  /** TCP connections accepted so far (a connection that never sends a request counts too). */
+  readonly connectionCount: number;
   /** A valid Cloud bearer token for a user (index, username, uuid or account id), without a browser. */
   issueAccessToken(userIndexOrUsername: number | string, clientId?: string): string;
   /** Every access token issued so far now answers 401 "Access token expired.". */
