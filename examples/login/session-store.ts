@@ -139,9 +139,9 @@ export async function openSessionStore(redisURL: string | undefined): Promise<Se
     store: undefined,
     kind: 'memory',
     banner: [
-      "Sessions: in memory (express-session's MemoryStore). Fine for one process; a sign-in that starts",
-      'on another instance fails here, and everyone is signed out on restart. express-session warns that',
-      'MemoryStore "is not designed for a production environment" when NODE_ENV=production: that is why.',
+      "Sessions: in memory (express-session's MemoryStore): one process only. A sign-in started on another",
+      "instance fails here, and everyone is signed out on restart. That is what express-session's warning",
+      '"MemoryStore is not designed for a production environment" (printed when NODE_ENV=production) is about.',
       'Set REDIS_URL (e.g. redis://127.0.0.1:6379) to share sessions between instances.',
     ],
     close: () => Promise.resolve(),
