@@ -1,13 +1,11 @@
 import { getJSON, type APIContext } from './authorized-get';
+import { nextPageURL, withoutPagelen, withPagelen } from './pages';
 import { BitbucketAPIError } from '../errors';
 import { invalidResponse } from '../narrow';
 import type { WorkspaceSettings } from '../options';
 import type { BitbucketWorkspace } from '../profile-types';
 import { WorkspaceAccessDenied } from '../workspace-gate';
 import { isAllowedWorkspace, parseWorkspacesPage } from '../workspaces-parse';
-
-/** Rows asked for per page: Bitbucket's documented maximum for paginated lists. */
-export const WORKSPACES_PAGELEN = 100;
 
 /**
  * Reads every page of `/2.0/user/workspaces` (CHANGE-3022) with `pagelen=100`, following `next` on the first
@@ -37,18 +35,10 @@ export async function fetchWorkspaces(settings: WorkspaceSettings, ctx: APIConte
     const page = parseWorkspacesPage(await getWorkspacesJSON(url, url === first && url !== settings.url, ctx));
     workspaces.push(...page.workspaces);
     matched ||= allowed !== null && page.workspaces.some((w) => isAllowedWorkspace(allowed, w));
-    url = page.next === null ? null : nextPageURL(page.next, url, origin, seen);
+    url = page.next === null ? null : nextPageURL('workspaces', page.next, url, origin, seen);
   }
   if (allowed !== null && !matched) throw new WorkspaceAccessDenied();
   return workspaces;
-}
-
-/** The first page's URL with `pagelen=100`, unless the configured URL sets a `pagelen` of its own. */
-function withPagelen(configured: string): string {
-  const url = new URL(configured);
-  if (url.searchParams.has('pagelen')) return configured;
-  url.searchParams.set('pagelen', String(WORKSPACES_PAGELEN));
-  return url.href;
 }
 
 /**
@@ -61,9 +51,7 @@ async function getWorkspacesJSON(url: string, addedPagelen: boolean, ctx: APICon
     return (await getJSON(url, ctx)).json;
   } catch (err) {
     if (addedPagelen && err instanceof BitbucketAPIError && err.status === 400) {
-      const without = new URL(url);
-      without.searchParams.delete('pagelen');
-      return getWorkspacesJSON(without.href, false, ctx);
+      return getWorkspacesJSON(withoutPagelen(url), false, ctx);
     }
     throw explained(err);
   }
@@ -94,17 +82,4 @@ function explained(err: unknown): unknown {
     retryAfter: err.retryAfter,
     cause: err,
   });
-}
-
-/** Checks a `next` link: same origin as the first page (credentials never go elsewhere), never seen before. */
-function nextPageURL(next: string, current: string, origin: string, seen: ReadonlySet<string>): string {
-  let url: URL;
-  try {
-    url = new URL(next, current);
-  } catch {
-    throw invalidResponse('workspaces page "next" property must be a URL');
-  }
-  if (url.origin !== origin) throw invalidResponse(`workspaces page "next" points to another origin (${url.origin})`);
-  if (seen.has(url.href)) throw invalidResponse('workspaces page "next" points to a page already read');
-  return url.href;
 }

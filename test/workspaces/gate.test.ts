@@ -38,6 +38,16 @@ describe('workspaces: only members of an allowed workspace sign in (OAuth 2.0, C
   });
 });
 
+describe('workspaces: the denial without a failureRedirect', () => {
+  const h = useGate({ workspaces: ['acme'] }, { app: { callbackOptions: { failureRedirect: undefined } } });
+
+  it('answers 403', async () => {
+    const { callback } = await login(h().app.agent(), { mockUser: '{0b1c2d3e-4f50-4617-a283-94a5b6c7d8e9}' });
+    expect(callback?.status).toBe(403);
+    expect(h().verified).toHaveLength(0);
+  });
+});
+
 describe('workspaces: what counts as a match', () => {
   const pageTwo = janeWith([
     ...teams(110),
