@@ -76,6 +76,18 @@ export const OAUTH1_OPTION_RULES: OptionRules = {
   store: objectWithMethods('a request-token store', ['get', 'set', 'destroy']),
 };
 
+/**
+ * Options of the older Bitbucket strategies that do not exist here, with what to write instead: passport
+ * would ignore them silently, so a migrated app would behave differently without a word.
+ */
+const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
+  includeEmail: "is passport-bitbucket's option: the emails are read by default here (emails: false skips them)",
+  skipEmails: "is passport-bitbucket-oauth20's option: write emails: false",
+  userAgent: 'is not an option here: requests carry the User-Agent passport-bitbucket-oauth',
+  customHeaders:
+    'is not an option here: the client secret already goes in HTTP Basic, and Bitbucket needs no other header',
+};
+
 /** The options as a record: JavaScript callers may pass anything, or nothing. */
 function asRecord(options: unknown): Record<string, unknown> {
   if (options === undefined || options === null) return {};
@@ -107,8 +119,10 @@ export function checkOptions(
   }
   const known = new Map(Object.keys(rules).map((name) => [name.toLowerCase(), name]));
   for (const [name, value] of Object.entries(record)) {
-    const rule = rules[name];
+    // Own properties only: an option named `toString` must not find Object.prototype's.
+    const rule = Object.hasOwn(rules, name) ? rules[name] : undefined;
     if (rule === undefined) {
+      if (Object.hasOwn(FOREIGN_OPTIONS, name)) throw new TypeError(`${name} ${FOREIGN_OPTIONS[name] ?? ''}`);
       const meant = known.get(name.toLowerCase());
       if (meant !== undefined) throw new TypeError(`${strategy} has no option ${name}: did you mean ${meant}?`);
       continue;
