@@ -44,6 +44,15 @@ function seconds(value: unknown): number | null {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
 }
 
+/**
+ * Cloud: the user's workspaces are read for the signed-in page, and with `BITBUCKET_WORKSPACES` only their
+ * members sign in. Data Center has no workspaces.
+ */
+function workspaceOptions(config: AppConfig, baseURL: string | undefined): object {
+  if (config.workspaces) return { workspaces: config.workspaces };
+  return baseURL === undefined ? { readWorkspaces: true } : {};
+}
+
 /** A Passport with the configured Bitbucket strategies and session (de)serialization. */
 export function createPassport(config: AppConfig): PassportInstance {
   const instance = new passport.Passport();
@@ -51,7 +60,11 @@ export function createPassport(config: AppConfig): PassportInstance {
   if (config.oauth2) {
     instance.use(
       new BitbucketOAuth2Strategy(
-        { ...config.oauth2, callbackURL: `${config.publicURL}${FLOWS.oauth2.path}/callback` },
+        {
+          ...config.oauth2,
+          ...workspaceOptions(config, config.oauth2.baseURL),
+          callbackURL: `${config.publicURL}${FLOWS.oauth2.path}/callback`,
+        },
         verifyOAuth2,
       ),
     );
@@ -60,7 +73,11 @@ export function createPassport(config: AppConfig): PassportInstance {
   if (config.oauth1) {
     instance.use(
       new BitbucketStrategy(
-        { ...config.oauth1, callbackURL: `${config.publicURL}${FLOWS.oauth1.path}/callback` },
+        {
+          ...config.oauth1,
+          ...workspaceOptions(config, config.oauth1.baseURL),
+          callbackURL: `${config.publicURL}${FLOWS.oauth1.path}/callback`,
+        },
         verifyOAuth1,
       ),
     );

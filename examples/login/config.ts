@@ -9,7 +9,14 @@ import type { BitbucketOAuth2StrategyOptions, BitbucketStrategyOptions } from 'p
 /** The OAuth 2.0 consumer: credentials plus, for the mock or Data Center, where Bitbucket is. */
 export type OAuth2Client = Pick<
   BitbucketOAuth2StrategyOptions,
-  'clientID' | 'clientSecret' | 'baseURL' | 'authorizationURL' | 'tokenURL' | 'userProfileURL' | 'userEmailsURL'
+  | 'clientID'
+  | 'clientSecret'
+  | 'baseURL'
+  | 'authorizationURL'
+  | 'tokenURL'
+  | 'userProfileURL'
+  | 'userEmailsURL'
+  | 'userWorkspacesURL'
 >;
 
 /** The OAuth 1.0a consumer, likewise. */
@@ -23,6 +30,7 @@ export type OAuth1Consumer = Pick<
   | 'accessTokenURL'
   | 'userProfileURL'
   | 'userEmailsURL'
+  | 'userWorkspacesURL'
 >;
 
 /** What `createApp` needs. Tests build one by hand. */
@@ -36,6 +44,11 @@ export interface AppConfig {
   oauth1: OAuth1Consumer | null;
   /** Set when signing in against the mock Bitbucket: every page says so. */
   mockURL?: string;
+  /**
+   * `BITBUCKET_WORKSPACES`: only members of these Cloud workspaces sign in. Unset: everybody signs in, and the
+   * signed-in page lists the user's workspaces all the same (Cloud).
+   */
+  workspaces?: string[] | undefined;
 }
 
 /** The environment, checked. */
@@ -49,6 +62,8 @@ export interface Settings {
   sessionSecret: string;
   /** `REDIS_URL`, when set: sessions go to Redis, shared by every instance that uses it. */
   redisURL?: string | undefined;
+  /** `BITBUCKET_WORKSPACES`, split at commas. */
+  workspaces: string[] | undefined;
   /** Real mode only. */
   oauth2: OAuth2Client | null;
   oauth1: OAuth1Consumer | null;
@@ -124,6 +139,22 @@ function parseRedisURL(value: string | undefined): string | undefined {
   return value;
 }
 
+/** `BITBUCKET_WORKSPACES=acme,{uuid},…`: the Cloud workspaces whose members may sign in. */
+function parseWorkspaces(value: string | undefined, baseURL: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (baseURL) {
+    throw new ConfigError(
+      'BITBUCKET_WORKSPACES is a Bitbucket Cloud feature: unset it, or BITBUCKET_BASE_URL (Data Center has no workspaces).',
+    );
+  }
+  const list = value
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '');
+  if (list.length === 0) throw new ConfigError('BITBUCKET_WORKSPACES must list workspace slugs, e.g. acme,globex.');
+  return list;
+}
+
 /**
  * Turns the environment into settings. Throws a `ConfigError` for values that cannot work.
  * `randomSecret` is a parameter so tests can see when a secret was made up.
@@ -155,6 +186,7 @@ export function readSettings(env: Env, randomSecret = (): string => randomBytes(
     publicURL: parsePublicURL(read(env, 'CALLBACK_URL')),
     sessionSecret,
     redisURL: parseRedisURL(read(env, 'REDIS_URL')),
+    workspaces: parseWorkspaces(read(env, 'BITBUCKET_WORKSPACES'), baseURL),
     oauth2: client ? { clientID: client[0], clientSecret: client[1], ...base } : null,
     oauth1: consumer ? { consumerKey: consumer[0], consumerSecret: consumer[1], ...base } : null,
     warnings,

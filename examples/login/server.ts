@@ -40,6 +40,8 @@ function banner(settings: Settings, config: AppConfig, sessions: SessionStoreCho
     if (config.oauth2) lines.push(`  OAuth 2.0:  ${config.publicURL}/auth/bitbucket/callback`);
     if (config.oauth1) lines.push(`  OAuth 1.0a: ${config.publicURL}/auth/bitbucket-oauth1/callback`);
   }
+  if (config.workspaces)
+    lines.push(`Only members of these Bitbucket workspaces sign in: ${config.workspaces.join(', ')}`);
   lines.push(...sessions.banner, 'Press Ctrl+C to stop.');
   const rule = '-'.repeat(Math.max(...lines.map((l) => l.length)));
   return [rule, ...lines, rule].join('\n');
@@ -74,8 +76,15 @@ async function main(): Promise<void> {
         oauth2: mock.oauth2,
         oauth1: mock.oauth1,
         mockURL: mock.mock.url,
+        workspaces: settings.workspaces,
       }
-    : { publicURL, sessionSecret: settings.sessionSecret, oauth2: settings.oauth2, oauth1: settings.oauth1 };
+    : {
+        publicURL,
+        sessionSecret: settings.sessionSecret,
+        oauth2: settings.oauth2,
+        oauth1: settings.oauth1,
+        workspaces: settings.workspaces,
+      };
   // Attached before control returns to the event loop, so no request can arrive before the app is there.
   server.on('request', createApp(config, { sessionStore: sessions.store }));
   console.log(banner(settings, config, sessions));

@@ -20,6 +20,8 @@ export interface SignedInUser {
   emails: { value: string; primary: boolean; verified: boolean }[];
   /** Why the emails could not be read, when the sign-in went on without them. */
   emailsProblem: string | null;
+  /** Cloud: the workspaces the user can access; absent in sessions of older versions, `null` when not read. */
+  workspaces?: { slug: string; name: string; administrator: boolean }[] | null;
   /** Granted scopes; `null` when Bitbucket did not say (OAuth 1.0a). */
   scopes: string[] | null;
   /** When the access token expires (ms since the epoch); `null` when Bitbucket did not say. */
@@ -50,6 +52,7 @@ export function toSignedInUser(
     profileURL: profile.profileUrl ?? null,
     emails: profile.emails.map(({ value, primary, verified }) => ({ value, primary, verified })),
     emailsProblem: profile.emailsError?.message ?? null,
+    workspaces: profile.workspaces?.map(({ slug, name, administrator }) => ({ slug, name, administrator })) ?? null,
     scopes: grant.scopes,
     expiresAt: grant.expiresInSeconds === null ? null : now + grant.expiresInSeconds * 1000,
   };

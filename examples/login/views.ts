@@ -146,6 +146,27 @@ function emailList(user: SignedInUser): SafeHtml {
   </ul>`;
 }
 
+/** The user's Bitbucket Cloud workspaces, administrators marked; nothing when they were not read. */
+function workspaceList(user: SignedInUser): SafeHtml | null {
+  const list = user.workspaces;
+  if (!list) return null;
+  const items =
+    list.length === 0
+      ? html`<p class="muted">No workspace.</p>`
+      : html`<ul class="emails">
+          ${list.map(
+            (w) =>
+              html`<li>
+                <span>${w.name}</span>
+                <code>${w.slug}</code
+                >${w.administrator ? html`<span class="badge b-primary">administrator</span>` : null}
+              </li>`,
+          )}
+        </ul>`;
+  return html`<h2>Workspaces</h2>
+    ${items}`;
+}
+
 /** Signed in: the normalized profile and what was granted; never a token. */
 export function signedInPage(ctx: PageContext, user: SignedInUser, now = Date.now()): string {
   const avatar = httpUrl(user.avatarURL);
@@ -170,7 +191,7 @@ export function signedInPage(ctx: PageContext, user: SignedInUser, now = Date.no
         </div>
       </div>
       <h2>Email addresses</h2>
-      ${emailList(user)}
+      ${emailList(user)} ${workspaceList(user)}
       <h2>Account</h2>
       <dl>
         ${
