@@ -38,6 +38,31 @@ interface AppResult {
 let parent = '';
 const apps = new Map<ExpressMajor, Promise<AppResult>>();
 
+/**
+ * The names the README's fragments use without declaring them: what a reader's app already has around the
+ * snippet. NOTE: a string, not a .d.ts in this repository, whose tsconfig would make them global in our tests.
+ */
+const README_GLOBALS = `import type { Express, RequestHandler } from 'express';
+import type { PassportStatic } from 'passport';
+import type { BitbucketOAuth2StrategyOptions, BitbucketOAuth2VerifyFunction } from 'passport-bitbucket-oauth';
+
+declare global {
+  const app: Express;
+  const passport: PassportStatic;
+  const options: BitbucketOAuth2StrategyOptions;
+  const verify: BitbucketOAuth2VerifyFunction;
+  const clientID: string;
+  const clientSecret: string;
+  const callbackURL: string;
+  const home: RequestHandler;
+  const users: {
+    upsert(user: { bitbucketId: string; name: string; email?: string | undefined }): Promise<Express.User>;
+    update(id: string, tokens: { accessToken: string; refreshToken: string }): Promise<void>;
+  };
+  const user: { id: string; refreshToken: string };
+}
+`;
+
 const TSCONFIG = {
   compilerOptions: {
     strict: true,
@@ -65,7 +90,7 @@ async function buildApp(dir: string): Promise<AppResult> {
     if (block.marker?.kind === 'file') fs.writeFileSync(path.join(dir, block.marker.name), block.code);
   }
   fs.mkdirSync(path.join(dir, 'readme-check'), { recursive: true });
-  fs.copyFileSync(path.join(__dirname, 'apps', 'readme-globals.d.ts'), path.join(dir, 'readme-check', 'globals.d.ts'));
+  fs.writeFileSync(path.join(dir, 'readme-check', 'globals.d.ts'), README_GLOBALS);
   for (const block of fragments) {
     // `export {}` makes each fragment a module of its own, so two fragments may declare the same name;
     // an ES module (.mts) allows the top-level `await` that snippets use.

@@ -4,7 +4,7 @@
  * - `<!-- readme-test: file app.ts -->`: a file of the reader's app, written verbatim and compiled with the
  *   others; a `*.test.ts` file is also run (`node --test`).
  * - `<!-- readme-test: check -->`: a fragment, type-checked on its own against the names declared in
- *   `apps/readme-globals.d.ts` (`app`, `verify`, `clientID`…).
+ *   `README_GLOBALS` of readme-apps.test.ts (`app`, `verify`, `clientID`…).
  * - `<!-- readme-test: skip <why> -->`: not tested, and the reason says why.
  *
  * Every TypeScript or JavaScript block must carry one of these, so a new block cannot go untested by accident.
