@@ -114,19 +114,19 @@ export function checkOptions(
   required: readonly string[],
 ): Record<string, unknown> {
   const record = asRecord(options);
+  const known = new Map(Object.keys(rules).map((name) => [name.toLowerCase(), name]));
+  for (const name of Object.keys(record)) {
+    // Own properties only: an option named `toString` must not find Object.prototype's.
+    if (Object.hasOwn(rules, name)) continue;
+    if (Object.hasOwn(FOREIGN_OPTIONS, name)) throw new TypeError(`${name} ${FOREIGN_OPTIONS[name] ?? ''}`);
+    const meant = known.get(name.toLowerCase());
+    if (meant !== undefined) throw new TypeError(`${strategy} has no option ${name}: did you mean ${meant}?`);
+  }
   for (const name of required) {
     if (missing(record[name])) throw new TypeError(`${strategy} requires a ${name} option`);
   }
-  const known = new Map(Object.keys(rules).map((name) => [name.toLowerCase(), name]));
-  for (const [name, value] of Object.entries(record)) {
-    // Own properties only: an option named `toString` must not find Object.prototype's.
-    const rule = Object.hasOwn(rules, name) ? rules[name] : undefined;
-    if (rule === undefined) {
-      if (Object.hasOwn(FOREIGN_OPTIONS, name)) throw new TypeError(`${name} ${FOREIGN_OPTIONS[name] ?? ''}`);
-      const meant = known.get(name.toLowerCase());
-      if (meant !== undefined) throw new TypeError(`${strategy} has no option ${name}: did you mean ${meant}?`);
-      continue;
-    }
+  for (const [name, rule] of Object.entries(rules)) {
+    const value = record[name];
     if (value !== undefined && !rule.test(value)) throw optionError(name, rule, value);
   }
   return record;
