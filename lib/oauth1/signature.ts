@@ -137,7 +137,8 @@ export function authorizationHeader(options: SignRequestOptions): string {
 export function parseAuthorizationHeader(header: string | undefined): Map<string, string> | null {
   if (!header || !/^OAuth\s/i.test(header)) return null;
   const params = new Map<string, string>();
-  const re = /([A-Za-z0-9_\-.~%]+)="([^"]*)"/g;
+  // The look-behind keeps the scan linear: a name starts only where a run of name characters starts.
+  const re = /(?<![A-Za-z0-9_\-.~%])([A-Za-z0-9_\-.~%]+)="([^"]*)"/g;
   try {
     for (let m = re.exec(header); m; m = re.exec(header)) {
       const name = decodeURIComponent(m[1] as string);

@@ -79,6 +79,10 @@ export const emailsHandler: Handler = (ctx, rc) => {
   const pagelen = positiveInt(rc.url.searchParams.get('pagelen'), CLOUD_PAGELEN, 100);
   if (page === null) return sendCloudError(rc.res, 400, 'Invalid page', undefined, ok.headers);
   if (pagelen === null) return sendCloudError(rc.res, 400, 'Invalid pagelen', undefined, ok.headers);
+  // NOTE: a page past the last one answers 404 (page 1 always exists, even for an empty list).
+  if (page > 1 && (page - 1) * pagelen >= ok.user.emails.length) {
+    return sendCloudError(rc.res, 404, 'Resource not found', `Page ${page} does not exist.`, ok.headers);
+  }
   sendJson(rc.res, 200, renderEmailsPage(ctx.url, ok.user, page, pagelen), ok.headers);
 };
 

@@ -14,7 +14,7 @@ export type ResourceAuth =
 function oauth1(ctx: MockContext, rc: RequestContext, family: Family): ResourceAuth {
   const verified = verifyOAuth1(ctx, rc, family, (token, client) => {
     const record = token === undefined ? undefined : ctx.store.oauth1Tokens.get(token);
-    return record?.consumerKey === client.clientId ? record : null;
+    return record?.consumerKey === client.clientId && record.family === family ? record : null;
   });
   if (!verified.ok) return { ok: false, reason: verified.problem === 'token_rejected' ? 'invalid' : 'signature' };
   const { token, client } = verified.request;
@@ -37,7 +37,8 @@ export function authenticate(ctx: MockContext, rc: RequestContext, family: Famil
   const header = rc.req.headers.authorization ?? '';
   if (/^Bearer\s+\S+\s*$/i.test(header)) {
     const record = ctx.store.accessTokens.get(header.replace(/^Bearer\s+/i, '').trim());
-    if (!record) return { ok: false, reason: 'invalid' };
+    // NOTE: a Cloud token means nothing to Data Center and vice versa (mix-ups in apps get caught).
+    if (record?.family !== family) return { ok: false, reason: 'invalid' };
     if (record.expired || record.expiresAt <= Date.now()) return { ok: false, reason: 'expired' };
     return { ok: true, user: record.user, scopes: record.scopes, credential: 'oauth2' };
   }

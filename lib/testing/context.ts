@@ -2,21 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceAuth } from './auth';
 import type { MockStore } from './store';
 import type { TimerRegistry } from './timers';
-import type { MockClient, MockEndpoint, MockUser, OAuth1DenyStyle } from './types';
+import type { MockSettings } from './settings';
+import type { MockClient, MockEndpoint, MockUser } from './types';
 
-/** The settings of one mock instance, defaults applied. */
-export interface MockSettings {
-  autoApprove: boolean;
-  oauth1TimestampWindowSeconds: number;
-  tokenScopeField: 'scope' | 'scopes';
-  oauth1DenyStyle?: OAuth1DenyStyle;
-}
+export type { MockSettings } from './settings';
 
 /** What route handlers share: one per mock instance. */
 export interface MockContext {
   /** The server's URL, `http://host:port`. */
   readonly url: string;
   readonly settings: MockSettings;
+  /** Data Center's base URL: the server's URL and the context path. */
+  readonly dcBase: string;
+  /** Requests for Data Center paths outside the context path. */
+  readonly counters: { dcPathMisses: number };
   readonly clients: MockClient[];
   readonly users: MockUser[];
   readonly store: MockStore;

@@ -4,26 +4,26 @@ import { sendDcError, sendJson, sendText } from './http';
 import { renderDcUser } from './render';
 import { dcIdentity, findDcUser } from './users';
 
-/** Whether a path belongs to Data Center (REST and servlets). */
-export function isDcPath(path: string): boolean {
-  return path.startsWith('/rest/') || path.startsWith('/plugins/servlet/');
-}
-
-/** The DC OAuth 1.0a endpoints, whose `Authorization: OAuth` header signs a token request, not a user. */
-export function isDcOAuth1Path(path: string): boolean {
-  return path.startsWith('/plugins/servlet/oauth/');
-}
-
 /** The `X-AUSERNAME` value for an authenticated request, `undefined` otherwise. */
 export function aUsername(ctx: MockContext, auth: ResourceAuth): string | undefined {
-  // NOTE: every Data Center response names the authenticated user in X-AUSERNAME (URL-encoded).
-  return auth.ok ? encodeURIComponent(dcIdentity(ctx.users, auth.user).name) : undefined;
+  if (!auth.ok) return undefined;
+  const name = dcIdentity(ctx.users, auth.user).name;
+  // NOTE: every Data Center response names the authenticated user in X-AUSERNAME, raw (`jane.doe@corp`).
+  // The encoding of non-ASCII names is undocumented: the mock sends their UTF-8 bytes. A name a header cannot
+  // carry (control characters) is percent-encoded, as is every name with `aUsernameEncoding: 'percent'`.
+  const bytes = Buffer.from(name, 'utf8').toString('latin1');
+  const sendable = !/[^\t\x20-\x7e\x80-\xff]/.test(bytes);
+  return ctx.settings.aUsernameEncoding === 'percent' || !sendable ? encodeURIComponent(name) : bytes;
 }
 
-/** `GET /plugins/servlet/applinks/whoami`: the username as text/plain, 401 when not authenticated. */
+/**
+ * `GET /plugins/servlet/applinks/whoami`: the username as text/plain. NOTE: an anonymous request gets
+ * 200 with an empty body and no X-AUSERNAME (clients must read the header, not the status); a token
+ * that is not accepted gets 401.
+ */
 export const whoamiHandler: Handler = (ctx, rc) => {
   const auth = rc.dcAuth();
-  if (!auth.ok) return sendText(rc.res, 401, 'Unauthorized');
+  if (!auth.ok) return auth.reason === 'missing' ? sendText(rc.res, 200, '') : sendText(rc.res, 401, 'Unauthorized');
   sendText(rc.res, 200, dcIdentity(ctx.users, auth.user).name);
 };
 
@@ -60,5 +60,10 @@ export const dcUserHandler: Handler = (ctx, rc) => {
   if (!user) {
     return sendDcError(rc.res, 404, `User ${slug} does not exist.`, 'com.atlassian.bitbucket.user.NoSuchUserException');
   }
-  sendJson(rc.res, 200, renderDcUser(ctx.url, ctx.users, user, rc.url.searchParams.get('avatarSize')));
+  const { dcBase, settings } = ctx;
+  sendJson(
+    rc.res,
+    200,
+    renderDcUser(dcBase, settings.dataCenterPath, ctx.users, user, rc.url.searchParams.get('avatarSize')),
+  );
 };

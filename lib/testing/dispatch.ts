@@ -3,10 +3,11 @@ import { notFoundHandler } from './api-routes';
 import { authenticate, type ResourceAuth } from './auth';
 import { BodyTooLargeError, readBody } from './body';
 import type { Handler, MockContext, RequestContext } from './context';
-import { aUsername, isDcOAuth1Path, isDcPath } from './datacenter-routes';
+import { aUsername } from './datacenter-routes';
 import { runFault, type FaultTable } from './faults';
 import { sendText } from './http';
-import { matchRoute } from './router';
+import { requestRecord } from './request-log';
+import { matchRoute, type RouteMatch } from './router';
 import type { MockEndpoint, MockRequestRecord } from './types';
 
 /** What the request handler of one mock instance needs. */
@@ -16,20 +17,8 @@ export interface Dispatcher {
   requests: MockRequestRecord[];
 }
 
-function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of params) {
-    const seen = out[name];
-    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-  }
-  return out;
-}
-
-function headerRecord(raw: readonly string[]): Record<string, string | string[]> {
-  const pairs: [string, string][] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([String(raw[i]).toLowerCase(), String(raw[i + 1])]);
-  return queryRecord(new URLSearchParams(pairs));
-}
+// The DC OAuth 1.0a endpoints, whose `Authorization: OAuth` header signs a token request, not a user.
+const OAUTH1_ENDPOINTS: readonly (MockEndpoint | undefined)[] = ['requestToken', 'oauth1Authorize', 'accessToken'];
 
 function requestUrl(ctx: MockContext, req: IncomingMessage): URL {
   const target = String(req.url); // always set on a server's requests
@@ -37,35 +26,39 @@ function requestUrl(ctx: MockContext, req: IncomingMessage): URL {
   return new URL(ctx.url + (target.startsWith('/') ? target : `/${target}`));
 }
 
-/** Answers one request: read the body, log it, set X-AUSERNAME on Data Center paths, apply faults, route. */
+/** Ends a request that went wrong inside the mock with a 500, or drops the socket if the answer had begun. */
+function internalError(res: ServerResponse, err: unknown): void {
+  if (res.headersSent) return void res.destroy();
+  sendText(res, 500, `Mock Bitbucket internal error: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/**
+ * Answers one request: read the body, log it, apply faults, set X-AUSERNAME on Data Center paths, route.
+ * Every request ends in an answer (or a dropped socket), never in an exception.
+ */
 export function handleRequest(d: Dispatcher, req: IncomingMessage, res: ServerResponse): void {
-  const { ctx } = d;
-  const url = requestUrl(ctx, req);
-  const method = String(req.method);
-  const match = matchRoute(method, url.pathname);
-  const endpoint: MockEndpoint | undefined = match.kind === 'none' ? undefined : match.route.endpoint;
-  const log = (body: string): void => {
-    const record: MockRequestRecord = {
-      method,
-      path: url.pathname,
-      query: queryRecord(url.searchParams),
-      headers: headerRecord(req.rawHeaders),
-      body,
-      ...(endpoint ? { endpoint } : {}),
-    };
-    d.requests.push(record);
-  };
-  readBody(req).then(
-    (body) => {
-      log(body);
-      route(d, req, res, url, body, match, endpoint);
-    },
-    (err: unknown) => {
-      if (!(err instanceof BodyTooLargeError)) return void res.destroy();
-      log('');
-      sendText(res, 413, 'Request body too large.', { connection: 'close' });
-    },
-  );
+  try {
+    const url = requestUrl(d.ctx, req);
+    const match = matchRoute(String(req.method), url.pathname, d.ctx.settings.dataCenterPath);
+    const endpoint = match.kind === 'route' || match.kind === 'method' ? match.route.endpoint : undefined;
+    readBody(req).then(
+      (body) => {
+        try {
+          d.requests.push(requestRecord(req, url, body, endpoint));
+          route(d, req, res, url, body, match, endpoint);
+        } catch (err) {
+          internalError(res, err);
+        }
+      },
+      (err: unknown) => {
+        if (!(err instanceof BodyTooLargeError)) return void res.destroy();
+        d.requests.push(requestRecord(req, url, '', endpoint));
+        sendText(res, 413, 'Request body too large.', { connection: 'close' });
+      },
+    );
+  } catch (err) /* istanbul ignore next: URL parsing of a target node's parser accepted */ {
+    internalError(res, err);
+  }
 }
 
 function route(
@@ -74,17 +67,17 @@ function route(
   res: ServerResponse,
   url: URL,
   body: string,
-  match: ReturnType<typeof matchRoute>,
+  match: RouteMatch,
   endpoint: MockEndpoint | undefined,
 ): void {
   const { ctx } = d;
-  let handler: Handler = notFoundHandler;
-  let param = '';
   if (match.kind === 'method') return sendText(res, 405, 'Method Not Allowed', { allow: match.allow });
-  if (match.kind === 'route') {
-    handler = match.route.handler;
-    param = match.param;
-  }
+  if (match.kind === 'outside') ctx.counters.dcPathMisses += 1;
+  const handler: Handler = match.kind === 'route' ? match.route.handler : notFoundHandler;
+  const param = match.kind === 'route' ? match.param : '';
+  const fault = endpoint ? d.faults.take(endpoint) : undefined;
+  // NOTE: a proxy that strips Authorization makes Bitbucket see an anonymous request.
+  if (fault?.kind === 'anonymous') delete req.headers.authorization;
   let auth: ResourceAuth | undefined;
   const rc = (denied: boolean): RequestContext => {
     const self: RequestContext = {
@@ -103,15 +96,15 @@ function route(
     try {
       handler(ctx, rc(denied));
     } catch (err) /* istanbul ignore next: handlers do not throw */ {
-      if (!res.headersSent) sendText(res, 500, `Mock Bitbucket internal error: ${String(err)}`);
-      else res.destroy();
+      internalError(res, err);
     }
   };
-  if (isDcPath(url.pathname) && !isDcOAuth1Path(url.pathname)) {
+  if (match.dc && !OAUTH1_ENDPOINTS.includes(endpoint)) {
     const name = aUsername(ctx, rc(false).dcAuth());
     if (name !== undefined) res.setHeader('x-ausername', name);
   }
-  const fault = endpoint ? d.faults.take(endpoint) : undefined;
-  if (fault && endpoint) return runFault(ctx.timers, req, res, endpoint, fault, run);
+  if (fault && endpoint && fault.kind !== 'anonymous') {
+    return runFault(ctx.timers, req, res, { endpoint, dc: match.dc }, fault, run);
+  }
   run(false);
 }

@@ -34,6 +34,9 @@ export type MockEndpoint =
  * - `redirect`: answers `status` (default 302) with a `Location` header.
  * - `reset`: destroys the socket without answering.
  * - `emptyBody`: answers `status` (default 200), `application/json`, zero bytes.
+ * - `rateLimit`: 429 with `Retry-After` (`retryAfterSeconds`, default 60) and the product's JSON error body.
+ * - `anonymous`: answers as if the request carried no `Authorization` (what a proxy that strips it produces):
+ *   whoami then answers 200 with no body and no `X-AUSERNAME`.
  * @example
  * mock.setFault('token', { kind: 'status', status: 429, body: 'Rate limit for this resource has been exceeded', headers: { 'Retry-After': '60' } });
  * mock.setFault('user', { kind: 'hang' });                       // test your timeout
@@ -50,7 +53,9 @@ export type MockFault =
   | { kind: 'huge'; bytes: number }
   | { kind: 'redirect'; status?: number; location: string }
   | { kind: 'reset' }
-  | { kind: 'emptyBody'; status?: number };
+  | { kind: 'emptyBody'; status?: number }
+  | { kind: 'rateLimit'; retryAfterSeconds?: number }
+  | { kind: 'anonymous' };
 
 /**
  * Options of {@link MockBitbucket.setFault}.

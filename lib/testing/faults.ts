@@ -54,6 +54,12 @@ export function validateFault(endpoint: MockEndpoint, fault: MockFault, opts: Mo
       return check(isDuration(fault.intervalMs) && fault.intervalMs > 0, 'intervalMs must be a finite number > 0');
     case 'huge':
       return check(Number.isSafeInteger(fault.bytes) && fault.bytes >= 0, 'bytes must be an integer >= 0');
+    case 'rateLimit':
+      return check(
+        fault.retryAfterSeconds === undefined || inRange(fault.retryAfterSeconds, 0, Number.MAX_SAFE_INTEGER),
+        'retryAfterSeconds must be an integer >= 0',
+      );
+    case 'anonymous':
     case 'deny':
     case 'hang':
     case 'badJson':
@@ -125,19 +131,33 @@ function streamHuge(res: ServerResponse, bytes: number): void {
   pump();
 }
 
+/** 429 in the product's error format. */
+function sendRateLimited(res: ServerResponse, dc: boolean, retryAfterSeconds = 60): void {
+  const headers = { 'retry-after': String(retryAfterSeconds) };
+  // NOTE: Cloud's 429 says "Rate limit for this resource has been exceeded"; Data Center's text is undocumented.
+  if (!dc) return sendCloudError(res, 429, 'Rate limit for this resource has been exceeded', undefined, headers);
+  sendJson(res, 429, { errors: [{ context: null, message: 'Rate limit exceeded.', exceptionName: null }] }, headers);
+}
+
 /**
  * Applies a fault to one request. `proceed(denied)` answers normally: after a `delay`, or for a
- * `deny` on an authorize endpoint (the route then redirects with `access_denied`).
+ * `deny` on an authorize endpoint (the route then redirects with `access_denied`). `anonymous` is
+ * applied by the dispatcher (it changes the request, not the answer).
  */
 export function runFault(
   timers: TimerRegistry,
   req: IncomingMessage,
   res: ServerResponse,
-  endpoint: MockEndpoint,
+  where: { endpoint: MockEndpoint; dc: boolean },
   fault: MockFault,
   proceed: (denied: boolean) => void,
 ): void {
+  const { endpoint } = where;
   switch (fault.kind) {
+    case 'anonymous':
+      return proceed(false);
+    case 'rateLimit':
+      return sendRateLimited(res, where.dc, fault.retryAfterSeconds);
     case 'deny':
       return endpoint === 'authorize' || endpoint === 'oauth1Authorize' ? proceed(true) : sendDenied(res, endpoint);
     case 'status': {

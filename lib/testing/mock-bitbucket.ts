@@ -1,26 +1,15 @@
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { ConnectionLog, connectDelayFrom } from './connect-delay';
-import { clientScopes, findClient, type MockContext, type MockSettings } from './context';
+import { clientScopes, findClient, type MockContext } from './context';
 import { handleRequest } from './dispatch';
 import { FaultTable } from './faults';
+import { dataCenterEndpoints } from './router';
+import { checkDenyStyle, mockSettings } from './settings';
 import { MockStore } from './store';
 import { TimerRegistry } from './timers';
 import type { MockBitbucket, MockBitbucketOptions, MockClient, MockRequestRecord } from './types';
 import { cloneDefaultUsers, DEFAULT_CLIENT, findUser } from './users';
-
-function settingsFrom(options: MockBitbucketOptions): MockSettings {
-  const window = options.oauth1TimestampWindowSeconds ?? 300;
-  if (!Number.isFinite(window) || window <= 0) {
-    throw new RangeError('createMockBitbucket: oauth1TimestampWindowSeconds must be a positive number');
-  }
-  return {
-    autoApprove: options.autoApprove ?? false,
-    oauth1TimestampWindowSeconds: window,
-    tokenScopeField: options.tokenScopeField ?? 'scope',
-    ...(options.oauth1DenyStyle ? { oauth1DenyStyle: options.oauth1DenyStyle } : {}),
-  };
-}
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
@@ -42,10 +31,10 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
   const users = options.users ? [...options.users] : cloneDefaultUsers();
   if (users.length === 0) throw new RangeError('createMockBitbucket: users must not be empty');
   const clients: MockClient[] = options.clients ? [...options.clients] : [{ ...DEFAULT_CLIENT }];
-  const settings = settingsFrom(options);
+  const settings = mockSettings(options);
   const host = options.host ?? '127.0.0.1';
   const timers = new TimerRegistry();
-  const store = new MockStore();
+  const store = new MockStore(settings.refreshTokenLifetimeSeconds);
   const faults = new FaultTable();
   const requests: MockRequestRecord[] = [];
   const sockets = new Set<Socket>();
@@ -54,6 +43,10 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
     get url() {
       return url;
     },
+    get dcBase() {
+      return url + settings.dataCenterPath;
+    },
+    counters: { dcPathMisses: 0 },
     settings,
     clients,
     users,
@@ -113,29 +106,30 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
       userEmailsURL: `${url}/2.0/user/emails`,
       userWorkspacesURL: `${url}/2.0/user/workspaces`,
     }),
-    dataCenterEndpoints: () => ({
-      baseURL: url,
-      authorizationURL: `${url}/rest/oauth2/latest/authorize`,
-      tokenURL: `${url}/rest/oauth2/latest/token`,
-      requestTokenURL: `${url}/plugins/servlet/oauth/request-token`,
-      userAuthorizationURL: `${url}/plugins/servlet/oauth/authorize`,
-      accessTokenURL: `${url}/plugins/servlet/oauth/access-token`,
-      whoamiURL: `${url}/plugins/servlet/applinks/whoami`,
-      usersURL: `${url}/rest/api/latest/users/`,
-    }),
+    dataCenterEndpoints: () => dataCenterEndpoints(ctx.dcBase),
     setFault: (endpoint, fault, opts) => faults.set(endpoint, fault, opts),
     clearFaults: () => faults.clear(),
-    issueAccessToken(userIndexOrUsername, clientId) {
+    issueAccessToken(userIndexOrUsername, clientId, product = 'cloud') {
       const user = findUser(users, userIndexOrUsername);
       if (!user) throw new RangeError(`issueAccessToken: no mock user ${JSON.stringify(userIndexOrUsername)}`);
       const client = clientId === undefined ? clients[0] : findClient(ctx, clientId);
       if (!client) throw new RangeError(`issueAccessToken: no mock client ${JSON.stringify(clientId)}`);
-      return store.issueTokens(
-        { clientId: client.clientId, family: 'cloud', user, scopes: clientScopes(client) },
-        false,
-      ).accessToken;
+      const grant =
+        product === 'dataCenter'
+          ? { clientId: client.clientId, family: 'dc' as const, user, scopes: ['PUBLIC_REPOS'] }
+          : { clientId: client.clientId, family: 'cloud' as const, user, scopes: clientScopes(client) };
+      return store.issueTokens(grant, false).accessToken;
     },
     expireAccessTokens: () => store.expireAll(),
+    expireRefreshTokens: () => store.expireRefreshTokens(),
+    setOAuth1DenyStyle(style) {
+      const checked = checkDenyStyle(style);
+      if (checked === undefined) delete settings.oauth1DenyStyle;
+      else settings.oauth1DenyStyle = checked;
+    },
+    get dataCenterPathMisses() {
+      return ctx.counters.dcPathMisses;
+    },
     close,
   };
 }

@@ -53,6 +53,8 @@ function denialParams(style: OAuth1DenyStyle, token: string): [string, string][]
         ['oauth_problem', 'permissions_denied'],
         ['oauth_token', token],
       ];
+    case 'oauth_problem_only':
+      return [['oauth_problem', 'permissions_denied']];
     default:
       return [['oauth_token', token]];
   }

@@ -51,7 +51,13 @@ export function accessTokenHandler(family: Family): Handler {
     }
     const token = randomToken(18);
     const secret = randomToken(24);
-    ctx.store.oauth1Tokens.set(token, { consumerKey: record.consumerKey, secret, user: approval.user, expired: false });
+    ctx.store.oauth1Tokens.set(token, {
+      consumerKey: record.consumerKey,
+      family,
+      secret,
+      user: approval.user,
+      expired: false,
+    });
     sendForm(rc.res, 200, { oauth_token: token, oauth_token_secret: secret });
   };
 }

@@ -96,8 +96,9 @@ export function verifyOAuth1<T extends { secret: string }>(
   }
   const token = lookup(oauth.get('oauth_token'), client);
   if (token === null) return { ok: false, problem: 'token_rejected' };
-  const host = rc.req.headers.host ?? new URL(ctx.url).host;
-  const base = signatureBaseString(String(rc.req.method), `http://${host}${rc.url.pathname}`, pairs);
+  // The URL this mock serves, as a server knows its own base URL: never the Host header, which a client
+  // chooses (and which may not even parse as a host).
+  const base = signatureBaseString(String(rc.req.method), rc.url.origin + rc.url.pathname, pairs);
   const secrets = {
     consumerSecret: client.clientSecret,
     tokenSecret: token.secret,

@@ -6,8 +6,19 @@ import { hiddenFields, signedInUser, switchUserLinks } from './signed-in';
 import { LIFETIME, type Family, type PkceChallenge } from './store';
 import type { MockClient, MockUser } from './types';
 
-/** The scopes a Data Center OAuth 2.0 client may ask for. */
-export const DC_SCOPES: readonly string[] = ['PUBLIC_REPOS', 'REPO_READ', 'REPO_WRITE', 'REPO_ADMIN', 'PROJECT_ADMIN'];
+/** The scopes a Data Center OAuth 2.0 client may ask for: every one its UI offers (bitbucket-facts.md). */
+export const DC_SCOPES: readonly string[] = [
+  'PUBLIC_REPOS',
+  'REPO_READ',
+  'REPO_WRITE',
+  'REPO_ADMIN',
+  'PROJECT_ADMIN',
+  'ACCOUNT_WRITE',
+  'ADMIN_WRITE',
+];
+
+// NOTE: RFC 7636 §4.2: a challenge is 43 to 128 characters of letters, digits and `-._~`.
+const PKCE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 interface PendingGrant {
   family: Family;
@@ -34,14 +45,33 @@ function isCompleteHttpUrl(value: string): boolean {
   }
 }
 
+/**
+ * Whether `target` may receive the user. NOTE: Cloud accepts a redirect_uri that STARTS WITH the consumer's
+ * callback URL; Data Center compares it exactly. A placeholder callback (not a complete URL, like the default
+ * consumer's `http://127.0.0.1:`) registers the first Data Center redirect URI under it.
+ */
+function redirectAllowed(ctx: MockContext, client: MockClient, target: string | undefined, family: Family): boolean {
+  const callback = client.callbackURL;
+  if (!callback || !target || !target.startsWith(callback) || !isCompleteHttpUrl(target)) return false;
+  if (family === 'cloud') return true;
+  if (isCompleteHttpUrl(callback)) return target === callback;
+  const registered = ctx.store.dcRedirects.get(client.clientId);
+  if (registered === undefined) ctx.store.dcRedirects.set(client.clientId, target);
+  return (registered ?? target) === target;
+}
+
+/** The scopes a Data Center consumer may ask for: its `scopes` when given, else all. */
+function dcScopesOf(client: MockClient): readonly string[] {
+  return client.scopes ? DC_SCOPES.filter((s) => client.scopes?.includes(s)) : DC_SCOPES;
+}
+
 function check(ctx: MockContext, rc: RequestContext, params: URLSearchParams, family: Family): Checked {
   const client = findClient(ctx, params.get('client_id'));
   if (!client) return { page: ['Invalid client_id', 'No OAuth consumer has this client_id.'] };
   const redirectUri = params.get('redirect_uri') ?? undefined;
   const target = redirectUri ?? client.callbackURL;
-  // NOTE: Bitbucket accepts a redirect_uri that STARTS WITH the consumer's callback URL; otherwise it
-  // shows an HTML error page and never redirects.
-  if (!client.callbackURL || !target || !target.startsWith(client.callbackURL) || !isCompleteHttpUrl(target)) {
+  // NOTE: a redirect_uri that is not allowed gets an HTML error page, never a redirect.
+  if (!target || !redirectAllowed(ctx, client, target, family)) {
     return {
       page: ['Invalid redirect_uri', 'The redirect_uri does not match the callback URL of this OAuth consumer.'],
     };
@@ -52,17 +82,23 @@ function check(ctx: MockContext, rc: RequestContext, params: URLSearchParams, fa
   const user = signedInUser(ctx, rc, params);
   if (!user) return { page: ['Unknown mock user', 'No mock user has this username, uuid or account id.'] };
   const requested = (params.get('scope') ?? '').split(/[\s,]+/).filter(Boolean);
-  // NOTE: Cloud ignores the scope parameter: the consumer's checkboxes decide. Data Center honours it.
-  const scopes = family === 'cloud' ? clientScopes(client) : requested;
+  // NOTE: Cloud ignores the scope parameter: the consumer's checkboxes decide. Data Center honours it, and
+  // grants PUBLIC_REPOS when none is asked for.
+  const scopes = family === 'cloud' ? clientScopes(client) : requested.length > 0 ? requested : ['PUBLIC_REPOS'];
   const grant: PendingGrant = { family, client, target, redirectUri, state: params.get('state'), user, scopes };
-  if (family === 'dc' && (requested.length === 0 || requested.some((s) => !DC_SCOPES.includes(s)))) {
-    return { grant, error: ['invalid_scope', `Invalid scope. Allowed scopes: ${DC_SCOPES.join(', ')}.`] };
+  const allowed = dcScopesOf(client);
+  if (family === 'dc' && scopes.some((s) => !allowed.includes(s))) {
+    return { grant, error: ['invalid_scope', `Invalid scope. Allowed scopes: ${allowed.join(', ')}.`] };
   }
   const challenge = params.get('code_challenge');
-  if (challenge !== null) {
+  // NOTE: PKCE on Cloud is undocumented: ignored unless the mock was told `cloudPkce: 'enforce'`.
+  if (challenge !== null && (family === 'dc' || ctx.settings.cloudPkce === 'enforce')) {
     const method = params.get('code_challenge_method') ?? 'plain';
     if (method !== 'S256' && method !== 'plain') {
       return { grant, error: ['invalid_request', 'code_challenge_method must be S256 or plain.'] };
+    }
+    if (!PKCE_CHALLENGE.test(challenge)) {
+      return { grant, error: ['invalid_request', 'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~].'] };
     }
     grant.challenge = { value: challenge, method };
   }
@@ -88,7 +124,8 @@ function deny(
 }
 
 function approve(ctx: MockContext, rc: RequestContext, grant: PendingGrant): void {
-  const lifetime = grant.family === 'cloud' ? LIFETIME.cloudCode : LIFETIME.dcCode;
+  const lifetime =
+    ctx.settings.authorizationCodeLifetimeSeconds ?? (grant.family === 'cloud' ? LIFETIME.cloudCode : LIFETIME.dcCode);
   const code = ctx.store.issueCode({
     clientId: grant.client.clientId,
     family: grant.family,

@@ -10,10 +10,10 @@ const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 /** Answers an OAuth 2.0 error in the family's format. */
 function fail(rc: RequestContext, family: Family, status: number, error: string, description: string): void {
-  // NOTE: Cloud answers every token error with 400 and `error_description` first; Data Center follows RFC 6749.
+  // NOTE: Cloud writes `error_description` first; Data Center follows RFC 6749.
   const body =
     family === 'cloud' ? { error_description: description, error } : { error, error_description: description };
-  sendJson(rc.res, family === 'cloud' ? 400 : status, body, NO_STORE);
+  sendJson(rc.res, status, body, NO_STORE);
 }
 
 function decodeForm(value: string): string {
@@ -24,31 +24,36 @@ function decodeForm(value: string): string {
   }
 }
 
-/** The client authenticated by HTTP Basic or, failing that, by client_id/client_secret in the form body. */
+/**
+ * The client authenticated by HTTP Basic or, failing that, by client_id/client_secret in the form body;
+ * `'none'` when no credentials were sent, `'wrong'` when they do not match a consumer.
+ */
 export function authenticateClient(
   ctx: MockContext,
   req: IncomingMessage,
   form: URLSearchParams,
-): MockClient | undefined {
+): MockClient | 'none' | 'wrong' {
   const header = req.headers.authorization;
   if (header && /^Basic\s/i.test(header)) {
     const decoded = Buffer.from(header.replace(/^Basic\s+/i, '').trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) return undefined;
+    if (colon < 0) return 'wrong';
     const id = decoded.slice(0, colon);
     const secret = decoded.slice(colon + 1);
     // RFC 6749 §2.3.1 form-encodes both parts; most clients don't. Accept either.
     const client = findClient(ctx, id) ?? findClient(ctx, decodeForm(id));
-    return client && (client.clientSecret === secret || client.clientSecret === decodeForm(secret))
-      ? client
-      : undefined;
+    return client && (client.clientSecret === secret || client.clientSecret === decodeForm(secret)) ? client : 'wrong';
   }
   // NOTE: Bitbucket also accepts the credentials in the form body (node-oauth sends them there).
-  const client = findClient(ctx, form.get('client_id'));
-  return client?.clientSecret === form.get('client_secret') ? client : undefined;
+  const id = form.get('client_id');
+  const secret = form.get('client_secret');
+  if (id === null || secret === null) return 'none';
+  const client = findClient(ctx, id);
+  return client?.clientSecret === secret ? client : 'wrong';
 }
 
 function pkceOk(code: CodeRecord, verifier: string | null): boolean {
+  // NOTE: codes carry a challenge on Data Center, and on Cloud only with `cloudPkce: 'enforce'`.
   if (!code.challenge) return true;
   if (verifier === null) return false;
   const computed =
@@ -127,7 +132,8 @@ function refreshToken(
   form: URLSearchParams,
 ): void {
   const token = form.get('refresh_token') ?? '';
-  const old = ctx.store.refreshTokens.get(token);
+  // NOTE: unused refresh tokens expire (3 months on Cloud since 2026-05-04, 90 days on Data Center).
+  const old = ctx.store.liveRefreshToken(token);
   if (old?.clientId !== client.clientId || old.family !== family) {
     return family === 'cloud'
       ? fail(rc, family, 400, 'invalid_request', 'Invalid refresh_token')
@@ -135,7 +141,8 @@ function refreshToken(
   }
   // NOTE: refresh tokens rotate (Cloud since 2026-05-04): the old one dies, a new one is returned.
   ctx.store.refreshTokens.delete(token);
-  answer(ctx, rc, old, 'refresh_token', true);
+  const { clientId, user, scopes } = old;
+  answer(ctx, rc, { clientId, family, user, scopes }, 'refresh_token', true);
 }
 
 function clientCredentials(ctx: MockContext, rc: RequestContext, client: MockClient): void {
@@ -173,11 +180,18 @@ export function tokenHandler(family: Family): Handler {
     }
     const form = new URLSearchParams(rc.body);
     const client = authenticateClient(ctx, rc.req, form);
-    if (!client) {
-      return family === 'cloud'
-        ? fail(rc, family, 400, 'unauthorized_client', 'Requests must be authenticated using OAuth client credentials')
-        : fail(rc, family, 401, 'invalid_client', 'Client authentication failed.');
+    if (client === 'none' && family === 'cloud') {
+      return fail(
+        rc,
+        family,
+        400,
+        'unauthorized_client',
+        'Requests must be authenticated using OAuth client credentials',
+      );
     }
+    // NOTE: Bitbucket Cloud's answer to WRONG client credentials is not documented: the mock answers
+    // RFC 6749 §5.2's 401 invalid_client, as Data Center does (the text is the mock's own).
+    if (typeof client === 'string') return fail(rc, family, 401, 'invalid_client', 'Client authentication failed.');
     const grantType = form.get('grant_type');
     if (grantType === 'authorization_code') return authorizationCode(ctx, rc, family, client, form);
     if (grantType === 'refresh_token') return refreshToken(ctx, rc, family, client, form);

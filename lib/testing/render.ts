@@ -48,19 +48,22 @@ export function renderEmailsPage(base: string, user: MockUser, page: number, pag
   }));
   const more = start + pagelen < user.emails.length;
   const lenParam = pagelen === CLOUD_PAGELEN ? '' : `&pagelen=${pagelen}`;
+  const pageURL = (n: number): string => `${base}/2.0/user/emails?page=${n}${lenParam}`;
   return {
     pagelen,
     values,
     page,
     size: user.emails.length,
-    // NOTE: `next` is an absolute URL and is present only when another page follows.
-    ...(more ? { next: `${base}/2.0/user/emails?page=${page + 1}${lenParam}` } : {}),
+    // NOTE: `next` and `previous` are absolute URLs, present only when such a page exists.
+    ...(more ? { next: pageURL(page + 1) } : {}),
+    ...(page > 1 ? { previous: pageURL(page - 1) } : {}),
   };
 }
 
-/** `GET /rest/api/latest/users/{slug}` body (Data Center). */
+/** `GET /rest/api/latest/users/{slug}` body (Data Center); `base` is the server's URL and `contextPath`. */
 export function renderDcUser(
   base: string,
+  contextPath: string,
   users: readonly MockUser[],
   user: MockUser,
   avatarSize: string | null,
@@ -76,8 +79,11 @@ export function renderDcUser(
     slug: dc.slug,
     type: 'NORMAL',
     links: { self: [{ href: `${base}/users/${slug}` }] },
-    // NOTE: Data Center sends `avatarUrl` only when `avatarSize` is asked for, and relative to the base URL.
-    ...(avatarSize !== null ? { avatarUrl: `/users/${slug}/avatar.png?s=${encodeURIComponent(avatarSize)}` } : {}),
+    // NOTE: Data Center sends `avatarUrl` only when `avatarSize` is asked for, as a path on the server: the
+    // context path is in it (`/bitbucket/users/…`), so it resolves against the origin, not the base URL.
+    ...(avatarSize !== null
+      ? { avatarUrl: `${contextPath}/users/${slug}/avatar.png?s=${encodeURIComponent(avatarSize)}` }
+      : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import { oauth1AuthorizeHandler } from './oauth1-authorize';
 import { accessTokenHandler, requestTokenHandler } from './oauth1-routes';
 import { authorizeHandler } from './oauth2-authorize';
 import { tokenHandler } from './oauth2-token';
-import type { MockEndpoint } from './types';
+import type { MockDataCenterEndpoints, MockEndpoint } from './types';
 import { WORKSPACE_ROUTES } from './workspaces-routes';
 
 /** One route: a path pattern (at most one capture group), its methods and its fault endpoint. */
@@ -31,21 +31,21 @@ export const ROUTES: readonly Route[] = [
   { pattern: /^\/2\.0\/user\/emails$/, methods: GET, endpoint: 'emails', handler: emailsHandler },
   ...WORKSPACE_ROUTES,
   { pattern: /^\/avatars\/([^/]+)\.svg$/, methods: GET, handler: cloudAvatarHandler },
-  // Bitbucket Cloud, OAuth 1.0a. NOTE: the trailing slashes are part of the documented URLs.
+  // Bitbucket Cloud, OAuth 1.0a. NOTE: the documented URLs end with a slash; both forms are served.
   {
-    pattern: /^\/api\/1\.0\/oauth\/request_token\/$/,
+    pattern: /^\/api\/1\.0\/oauth\/request_token$/,
     methods: POST,
     endpoint: 'requestToken',
     handler: requestTokenHandler('cloud'),
   },
   {
-    pattern: /^\/api\/1\.0\/oauth\/authenticate\/$/,
+    pattern: /^\/api\/1\.0\/oauth\/authenticate$/,
     methods: BOTH,
     endpoint: 'oauth1Authorize',
     handler: oauth1AuthorizeHandler('cloud'),
   },
   {
-    pattern: /^\/api\/1\.0\/oauth\/access_token\/$/,
+    pattern: /^\/api\/1\.0\/oauth\/access_token$/,
     methods: POST,
     endpoint: 'accessToken',
     handler: accessTokenHandler('cloud'),
@@ -88,12 +88,41 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
-/** What a path and method resolve to. */
-export type RouteMatch =
-  { kind: 'route'; route: Route; param: string } | { kind: 'method'; route: Route; allow: string } | { kind: 'none' };
+/**
+ * What a path and method resolve to. `outside`: a Data Center path requested outside the context path.
+ * `dc` tells whether the path is in Data Center's part of the server (for `X-AUSERNAME` and error formats).
+ */
+export type RouteMatch = { dc: boolean } & (
+  | { kind: 'route'; route: Route; param: string }
+  | { kind: 'method'; route: Route; allow: string }
+  | { kind: 'none' }
+  | { kind: 'outside' }
+);
 
-/** Finds the route for a request. */
-export function matchRoute(method: string, path: string): RouteMatch {
+/** Whether a path (context path removed) belongs to Data Center: REST, servlets and avatars. */
+export function isDcPath(path: string): boolean {
+  return path.startsWith('/rest/') || path.startsWith('/plugins/servlet/') || path.startsWith('/users/');
+}
+
+/**
+ * Finds the route for a request. NOTE: Bitbucket serves every path with and without one trailing slash.
+ * With a context path (`dcPath`), Data Center routes are only found under it.
+ */
+export function matchRoute(method: string, rawPath: string, dcPath = ''): RouteMatch {
+  let path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+  if (dcPath !== '') {
+    const inside = path.startsWith(`${dcPath}/`);
+    if (inside) path = path.slice(dcPath.length);
+    if (!inside && isDcPath(path)) return { dc: false, kind: 'outside' };
+    if (inside && !isDcPath(path)) return { dc: true, kind: 'none' };
+  }
+  return { dc: isDcPath(path), ...findRoute(method, path) };
+}
+
+function findRoute(
+  method: string,
+  path: string,
+): { kind: 'route'; route: Route; param: string } | { kind: 'method'; route: Route; allow: string } | { kind: 'none' } {
   for (const route of ROUTES) {
     const m = route.pattern.exec(path);
     if (!m) continue;
@@ -102,4 +131,18 @@ export function matchRoute(method: string, path: string): RouteMatch {
     return { kind: 'route', route, param: m[1] ?? '' };
   }
   return { kind: 'none' };
+}
+
+/** The Data Center URLs under a base URL (the server's URL and the context path). */
+export function dataCenterEndpoints(base: string): MockDataCenterEndpoints {
+  return {
+    baseURL: base,
+    authorizationURL: `${base}/rest/oauth2/latest/authorize`,
+    tokenURL: `${base}/rest/oauth2/latest/token`,
+    requestTokenURL: `${base}/plugins/servlet/oauth/request-token`,
+    userAuthorizationURL: `${base}/plugins/servlet/oauth/authorize`,
+    accessTokenURL: `${base}/plugins/servlet/oauth/access-token`,
+    whoamiURL: `${base}/plugins/servlet/applinks/whoami`,
+    usersURL: `${base}/rest/api/latest/users/`,
+  };
 }

@@ -50,9 +50,16 @@ export interface RequestTokenRecord {
   approval?: { verifier: string; user: MockUser };
 }
 
+/** A refresh token as stored: the grant it renews, until when, and whether it was expired by hand. */
+export interface RefreshTokenEntry extends RefreshTokenRecord {
+  expiresAt: number;
+  expired: boolean;
+}
+
 /** An OAuth 1.0a access token (token credentials). */
 export interface OAuth1TokenRecord {
   consumerKey: string;
+  family: Family;
   secret: string;
   user: MockUser;
   expired: boolean;
@@ -71,16 +78,23 @@ export const LIFETIME = {
   cloudCode: 60,
   // NOTE: Data Center authorization codes live 10 seconds by default.
   dcCode: 10,
+  // NOTE: unused refresh tokens die after 3 months on Cloud (since 2026-05-04), 90 days on Data Center.
+  refreshToken: 90 * 24 * 3600,
 } as const;
 
 /** Everything a mock instance has issued. All in memory; expiry is checked on use, so no timers. */
 export class MockStore {
   readonly codes = new Map<string, CodeRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
-  readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  readonly refreshTokens = new Map<string, RefreshTokenEntry>();
   readonly requestTokens = new Map<string, RequestTokenRecord>();
   readonly oauth1Tokens = new Map<string, OAuth1TokenRecord>();
   private readonly nonces = new Map<string, Map<string, number>>();
+  /** Data Center redirect URIs registered for consumers whose callback URL is a placeholder, by client id. */
+  readonly dcRedirects = new Map<string, string>();
+
+  /** @param refreshLifetimeSeconds lifetime of refresh tokens; default {@link LIFETIME.refreshToken}. */
+  constructor(private readonly refreshLifetimeSeconds: number = LIFETIME.refreshToken) {}
 
   /** Stores a new authorization code (and forgets expired ones). */
   issueCode(record: CodeRecord): string {
@@ -109,7 +123,9 @@ export class MockStore {
     this.accessTokens.set(accessToken, { ...grant, expiresAt: Date.now() + expiresIn * 1000, expired: false });
     if (!withRefresh) return { accessToken, expiresIn };
     const refreshToken = randomToken(32);
-    this.refreshTokens.set(refreshToken, { ...grant });
+    const { clientId, family, user, scopes } = grant;
+    const expiresAt = Date.now() + this.refreshLifetimeSeconds * 1000;
+    this.refreshTokens.set(refreshToken, { clientId, family, user, scopes, expiresAt, expired: false });
     return { accessToken, refreshToken, expiresIn };
   }
 
@@ -128,6 +144,17 @@ export class MockStore {
     if (seen.has(nonce)) return false;
     seen.set(nonce, timestamp + windowSeconds);
     return true;
+  }
+
+  /** The grant of a refresh token that is still alive, `undefined` for an unknown, expired or revoked one. */
+  liveRefreshToken(token: string): RefreshTokenEntry | undefined {
+    const entry = this.refreshTokens.get(token);
+    return entry && !entry.expired && entry.expiresAt > Date.now() ? entry : undefined;
+  }
+
+  /** Marks every refresh token issued so far as expired. */
+  expireRefreshTokens(): void {
+    for (const token of this.refreshTokens.values()) token.expired = true;
   }
 
   /** Marks every access token issued so far (OAuth 2.0 and OAuth 1.0a) as expired. */

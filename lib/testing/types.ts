@@ -18,12 +18,17 @@ export interface MockClient {
   clientId: string;
   clientSecret: string;
   /**
-   * The consumer's callback URL. Redirect URIs must start with it (prefix match).
+   * The consumer's callback URL. On Cloud, redirect URIs must start with it (prefix match); on Data Center
+   * they must equal it. A callback that is not a complete URL (the default consumer's `http://127.0.0.1:`)
+   * is a placeholder: on Data Center the first complete redirect URI under it is registered, then compared exactly.
    * `undefined`: authorize fails and the token exchange answers
    * `400 invalid_request "No callback uri defined for the OAuth client."`.
    */
   callbackURL?: string;
-  /** Cloud scopes granted to the consumer. Default `['account', 'email']`. */
+  /**
+   * Cloud scopes granted to the consumer. Default `['account', 'email']`. On Data Center, when given, the
+   * consumer may only ask for the scopes listed here (`['PUBLIC_REPOS', 'REPO_READ']`); default: any.
+   */
   scopes?: string[];
   /** PEM public key, for Data Center OAuth 1.0a (RSA-SHA1) consumers. */
   publicKey?: string;
@@ -88,11 +93,12 @@ export interface MockUser {
 /**
  * How OAuth 1.0a denial is reported to the callback (Bitbucket Cloud's style is undocumented):
  * `denied` → `?denied=<token>`, `error` → `?error=access_denied&oauth_token=…`,
- * `oauth_problem` → `?oauth_problem=permissions_denied&oauth_token=…`, `no_verifier` → `?oauth_token=…`.
+ * `oauth_problem` → `?oauth_problem=permissions_denied&oauth_token=…`, `oauth_problem_only` →
+ * `?oauth_problem=permissions_denied` (no token), `no_verifier` → `?oauth_token=…`.
  * @example
  * const mock = await createMockBitbucket({ oauth1DenyStyle: 'no_verifier' });
  */
-export type OAuth1DenyStyle = 'denied' | 'error' | 'oauth_problem' | 'no_verifier';
+export type OAuth1DenyStyle = 'denied' | 'error' | 'oauth_problem' | 'oauth_problem_only' | 'no_verifier';
 
 /**
  * Options of {@link createMockBitbucket}.
@@ -120,6 +126,22 @@ export interface MockBitbucketOptions {
   tokenScopeField?: 'scope' | 'scopes';
   /** OAuth 1.0a denial style. Default: `denied` on Cloud paths, `oauth_problem` on Data Center paths. */
   oauth1DenyStyle?: OAuth1DenyStyle;
+  /**
+   * Data Center's context path, e.g. `'/bitbucket'`: every Data Center route is served under it only
+   * (404 elsewhere, counted in `dataCenterPathMisses`). Default `''` (the origin). Cloud stays at the origin.
+   */
+  dataCenterPath?: string;
+  /**
+   * PKCE on Cloud, which Bitbucket does not document: `'ignore'` (default) ignores `code_challenge` and
+   * `code_verifier`; `'enforce'` checks them as Data Center does.
+   */
+  cloudPkce?: 'ignore' | 'enforce';
+  /** Lifetime of authorization codes, in seconds (0: expired at once). Default 60 on Cloud, 10 on Data Center. */
+  authorizationCodeLifetimeSeconds?: number;
+  /** Lifetime of refresh tokens, in seconds (0: expired at once). Default 90 days. */
+  refreshTokenLifetimeSeconds?: number;
+  /** How `X-AUSERNAME` is written: `'raw'` (default, as Data Center does) or `'percent'` (URL-encoded). */
+  aUsernameEncoding?: 'raw' | 'percent';
 }
 
 /**
@@ -135,7 +157,10 @@ export interface MockRequestRecord {
   query: Record<string, string | string[]>;
   /** Lower-case names, values as received. */
   headers: Record<string, string | string[]>;
+  /** The body, cut after its first 65,536 characters (64 KiB of ASCII). */
   body: string;
+  /** Set when `body` was cut. */
+  bodyTruncated?: true;
   /** The fault endpoint the request was routed to, if any. */
   endpoint?: MockEndpoint;
 }
@@ -200,10 +225,19 @@ export interface MockBitbucket {
   readonly requests: MockRequestRecord[];
   /** TCP connections accepted so far (a connection that never sends a request counts too). */
   readonly connectionCount: number;
-  /** A valid Cloud bearer token for a user (index, username, uuid or account id), without a browser. */
-  issueAccessToken(userIndexOrUsername: number | string, clientId?: string): string;
+  /**
+   * A valid bearer token for a user (index, username, uuid or account id), without a browser: a Cloud
+   * token by default, a Data Center one with `'dataCenter'` (each is refused by the other product).
+   */
+  issueAccessToken(userIndexOrUsername: number | string, clientId?: string, product?: 'cloud' | 'dataCenter'): string;
   /** Every access token issued so far now answers 401 "Access token expired.". */
   expireAccessTokens(): void;
+  /** Every refresh token issued so far is refused from now on (as if unused for 3 months, or revoked). */
+  expireRefreshTokens(): void;
+  /** Changes the OAuth 1.0a denial style for the next denials; `undefined` restores the default. */
+  setOAuth1DenyStyle(style: OAuth1DenyStyle | undefined): void;
+  /** How many requests for a Data Center path arrived outside `dataCenterPath` (each answered 404). */
+  readonly dataCenterPathMisses: number;
   /** Stops the server, destroys open sockets and clears timers. Idempotent. */
   close(): Promise<void>;
 }

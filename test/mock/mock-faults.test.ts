@@ -139,7 +139,9 @@ describe('faults', () => {
       type: 'error',
       error: { message: 'Access denied.' },
     });
-    const dcUser = await fetch(`${mock().dataCenterEndpoints().usersURL}jdoe`, { headers: bearer() });
+    const dcUser = await fetch(`${mock().dataCenterEndpoints().usersURL}jdoe`, {
+      headers: { authorization: `Bearer ${mock().issueAccessToken(0, undefined, 'dataCenter')}` },
+    });
     expect([dcUser.status, dcUser.headers.get('x-ausername')]).toEqual([403, 'jdoe']);
     expect(((await dcUser.json()) as { errors: unknown[] }).errors).toHaveLength(1);
     const whoami = await fetch(mock().dataCenterEndpoints().whoamiURL);
