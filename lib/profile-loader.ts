@@ -3,6 +3,7 @@ import { fetchCloudProfile } from './api/cloud';
 import { fetchDataCenterProfile } from './api/datacenter';
 import { preconnect, warmUpTargets } from './connections';
 import { normalizeBaseURL, type Deployment, type OAuth2Endpoints } from './endpoints';
+import type { TraceTarget } from './observe/channels';
 import {
   resolveWorkspaceOptions,
   type BitbucketCommonOptions,
@@ -21,6 +22,8 @@ export interface ProfileSources {
   userEmailsURL: string | null;
   /** Cloud: how the user's workspaces are read and checked; `null` or absent: not read. */
   workspaces?: WorkspaceSettings | null;
+  /** Who reads, for the `passport-bitbucket-oauth:api` channel and the debug log. */
+  trace?: TraceTarget;
 }
 
 /** Reads the signed-in user's profile with the given credentials. */
@@ -64,7 +67,7 @@ function profileReader(
     return (authorize) =>
       fetchDataCenterProfile(
         { baseURL: sources.baseURL, whoamiURL: sources.userProfileURL, usersURL },
-        { ...limits, authorize },
+        { ...limits, authorize, trace: sources.trace },
       );
   }
   return (authorize) =>
@@ -74,7 +77,7 @@ function profileReader(
         userEmailsURL: sources.userEmailsURL,
         workspaces: sources.workspaces ?? null,
       },
-      { ...limits, authorize },
+      { ...limits, authorize, trace: sources.trace },
     );
 }
 
@@ -86,6 +89,7 @@ export function profileLoaderFor(
   options: BitbucketCommonOptions & { skipUserProfile?: unknown },
   defaults: Pick<OAuth2Endpoints, 'deployment' | 'userProfileURL' | 'userEmailsURL'>,
   limits: ResolvedLimits,
+  trace?: TraceTarget,
 ): ProfileLoader {
   const datacenter = defaults.deployment === 'datacenter';
   return createProfileLoader(
@@ -95,6 +99,7 @@ export function profileLoaderFor(
       userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
       userEmailsURL: !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
       workspaces: resolveWorkspaceOptions(options, defaults.deployment),
+      trace,
     },
     limits,
   );
