@@ -40,6 +40,11 @@ export interface BitbucketStrategyOptions extends BitbucketOAuth1BaseOptions {
 
 /** Options with `passReqToCallback: true`: the verify function receives `req` first. */
 export interface BitbucketStrategyOptionsWithRequest extends BitbucketOAuth1BaseOptions {
+  /**
+   * Literally `true`. NOTE: an object built beforehand (`const o = { ...options, passReqToCallback: true }`)
+   * has `boolean` here, and TypeScript then says "Type 'boolean' is not assignable to type 'true'": write
+   * `passReqToCallback: true as const`, or build it with `satisfies BitbucketStrategyOptionsWithRequest`.
+   */
   passReqToCallback: true;
 }
 
@@ -56,7 +61,9 @@ export type BitbucketVerifyFunction = (
  *
  * NOTE: TypeScript infers the parameters of an inline verify only for the 4-argument form (and the
  * 5-argument form with `passReqToCallback: true`): overload resolution fixes an inline function's
- * parameters from the first overload whose options fit. Type this form (and the 6-argument one)
+ * parameters from the first overload whose options fit, before it counts them, so no overload design can
+ * tell the forms apart (each was tried). Inline, this form gives "TS7006: Parameter 'params' implicitly has
+ * an 'any' type". Type this form (and the 6-argument one)
  * explicitly: `const verify: BitbucketVerifyFunctionWithParams = (token, tokenSecret, params, profile, done) => …`.
  */
 export type BitbucketVerifyFunctionWithParams = (
@@ -67,7 +74,10 @@ export type BitbucketVerifyFunctionWithParams = (
   done: VerifyCallback,
 ) => void;
 
-/** `(req, token, tokenSecret, profile, done)` */
+/**
+ * `(req, token, tokenSecret, profile, done)`, with `passReqToCallback: true`. NOTE: a verify without `req`
+ * there gets "'BitbucketProfile' has no call signatures" (its `done` receives the profile): add `req` first.
+ */
 export type BitbucketVerifyFunctionWithRequest = (
   req: Request,
   token: string,

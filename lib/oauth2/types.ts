@@ -53,6 +53,11 @@ export interface BitbucketOAuth2StrategyOptions extends BitbucketOAuth2BaseOptio
 
 /** Options with `passReqToCallback: true`: the verify function receives `req` first. */
 export interface BitbucketOAuth2StrategyOptionsWithRequest extends BitbucketOAuth2BaseOptions {
+  /**
+   * Literally `true`. NOTE: an object built beforehand (`const o = { ...options, passReqToCallback: true }`)
+   * has `boolean` here, and TypeScript then says "Type 'boolean' is not assignable to type 'true'": write
+   * `passReqToCallback: true as const`, or build it with `satisfies BitbucketOAuth2StrategyOptionsWithRequest`.
+   */
   passReqToCallback: true;
 }
 
@@ -69,7 +74,9 @@ export type BitbucketOAuth2VerifyFunction = (
  *
  * NOTE: TypeScript infers the parameters of an inline verify only for the 4-argument form (and the
  * 5-argument form with `passReqToCallback: true`): overload resolution fixes an inline function's
- * parameters from the first overload whose options fit. Type this form (and the 6-argument one)
+ * parameters from the first overload whose options fit, before it counts them, so no overload design can
+ * tell the forms apart (each was tried). Inline, this form gives "TS7006: Parameter 'params' implicitly has
+ * an 'any' type". Type this form (and the 6-argument one)
  * explicitly: `const verify: BitbucketOAuth2VerifyFunctionWithParams = (accessToken, refreshToken, params, profile, done) => …`.
  */
 export type BitbucketOAuth2VerifyFunctionWithParams = (
@@ -80,7 +87,10 @@ export type BitbucketOAuth2VerifyFunctionWithParams = (
   done: VerifyCallback,
 ) => void;
 
-/** `(req, accessToken, refreshToken, profile, done)` */
+/**
+ * `(req, accessToken, refreshToken, profile, done)`, with `passReqToCallback: true`. NOTE: a verify without `req`
+ * there gets "'BitbucketProfile' has no call signatures" (its `done` receives the profile): add `req` first.
+ */
 export type BitbucketOAuth2VerifyFunctionWithRequest = (
   req: Request,
   accessToken: string,
