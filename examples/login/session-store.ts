@@ -22,11 +22,17 @@ const STARTUP_TIMEOUT_MS = 5000;
 export const STORE_DOWN_MESSAGE =
   'Sign-in is unavailable for a moment: the server cannot reach its session store. Please try again shortly.';
 
+/** An error's message; duck-typed, since errors from Node's own modules can come from another realm (jest). */
+function messageOf(err: unknown): string {
+  const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : 'unknown error';
+}
+
 /** The session store failed (Redis down, restarting, too slow). Its cause is kept for the log only. */
 export class SessionStoreError extends Error {
   override name = 'SessionStoreError';
   constructor(cause: unknown) {
-    super(`the session store failed: ${cause instanceof Error ? cause.message : 'unknown error'}`, { cause });
+    super(`the session store failed: ${messageOf(cause)}`, { cause });
   }
 }
 
@@ -48,28 +54,42 @@ export function describeRedisURL(url: string): string {
 
 type Done<T = never> = (err: unknown, data?: T) => void;
 
-/** The same callback, with a failure turned into a `SessionStoreError` (the app answers 503 for it). */
-function marked<T>(cb: Done<T> | undefined): Done<T> | undefined {
+/**
+ * The same callback, answered once: with the result, with a `SessionStoreError` for a failure (the app
+ * answers 503 for it), or with one when Redis has not answered within `REDIS_TIMEOUT_MS`.
+ * NOTE: node-redis's command `timeout` stops counting once the command is written to the socket, so
+ * a Redis that is up but not answering (paused, swapping, a half-open connection) would hold the
+ * request forever; this deadline covers the reply too. A late reply is dropped.
+ */
+function guarded<T>(cb: Done<T> | undefined): Done<T> | undefined {
   if (!cb) return undefined;
+  let answered = false;
+  const timer = setTimeout(() => {
+    answered = true;
+    cb(new SessionStoreError(new Error(`Redis did not answer within ${REDIS_TIMEOUT_MS} ms`)));
+  }, REDIS_TIMEOUT_MS);
   return (err, data) => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
     if (err) cb(new SessionStoreError(err));
     else cb(null, data);
   };
 }
 
-/** connect-redis, with every failure marked as the store's. */
+/** connect-redis, every call bounded in time and every failure marked as the store's. */
 class AppRedisStore extends RedisStore {
   override get(sid: string, cb?: Done<SessionData | null>): Promise<unknown> {
-    return super.get(sid, marked(cb));
+    return super.get(sid, guarded(cb));
   }
   override set(sid: string, sess: SessionData, cb?: Done): Promise<unknown> {
-    return super.set(sid, sess, marked(cb));
+    return super.set(sid, sess, guarded(cb));
   }
   override touch(sid: string, sess: SessionData, cb?: Done): Promise<unknown> {
-    return super.touch(sid, sess, marked(cb));
+    return super.touch(sid, sess, guarded(cb));
   }
   override destroy(sid: string, cb?: Done): Promise<unknown> {
-    return super.destroy(sid, marked(cb));
+    return super.destroy(sid, guarded(cb));
   }
 }
 
@@ -78,7 +98,7 @@ class AppRedisStore extends RedisStore {
  *
  * NOTE: node-redis queues commands while it reconnects, by default without limit, so with Redis down
  * every request would hang. `disableOfflineQueue` makes them fail at once instead (the app answers
- * 503), each command has a timeout, and the client reconnects by itself with a capped back-off.
+ * 503), each store call has a deadline (see `guarded`), and the client reconnects by itself with a capped back-off.
  */
 async function openRedis(url: string): Promise<SessionStoreChoice> {
   const where = describeRedisURL(url);
@@ -86,6 +106,8 @@ async function openRedis(url: string): Promise<SessionStoreChoice> {
     url,
     disableOfflineQueue: true,
     commandOptions: { timeout: REDIS_TIMEOUT_MS },
+    // While Redis hangs, requests fail by the deadline above but their commands wait for a reply: cap them.
+    commandsQueueMaxLength: 1000,
     socket: {
       connectTimeout: REDIS_TIMEOUT_MS,
       reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
@@ -93,7 +115,9 @@ async function openRedis(url: string): Promise<SessionStoreChoice> {
   });
   // Without an 'error' listener a lost connection would crash the process. One line per outage.
   let down = false;
+  let lastError = 'no answer';
   client.on('error', (err: unknown) => {
+    lastError = messageOf(err);
     if (down) return;
     down = true;
     logError('session-store', err);
@@ -106,7 +130,8 @@ async function openRedis(url: string): Promise<SessionStoreChoice> {
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
-      reject(new Error(`Redis at ${where} (REDIS_URL) did not answer within ${STARTUP_TIMEOUT_MS / 1000} s.`));
+      const seconds = STARTUP_TIMEOUT_MS / 1000;
+      reject(new Error(`Redis at ${where} (REDIS_URL) was not usable within ${seconds} s: ${lastError}`));
     }, STARTUP_TIMEOUT_MS);
   });
   try {

@@ -189,9 +189,14 @@ export async function signIn(cluster: Cluster, s: SignIn, browser = new Browser(
   return typeof authorizeURL === 'string' ? finish(browser, cluster, s, authorizeURL) : authorizeURL;
 }
 
-/** True when the outcome is `s.user` signed in. */
-export function isOwnUser(outcome: Outcome, user: MockUser): boolean {
-  return outcome.kind === 'signed-in' && outcome.name === user.displayName && outcome.uuid === user.uuid;
+/** True when the outcome is `user` signed in (an error never is). */
+export function isOwnUser(outcome: Outcome | Error, user: MockUser): boolean {
+  return (
+    !(outcome instanceof Error) &&
+    outcome.kind === 'signed-in' &&
+    outcome.name === user.displayName &&
+    outcome.uuid === user.uuid
+  );
 }
 
 /** Runs `task` over 0..n-1 with at most `limit` in flight. */

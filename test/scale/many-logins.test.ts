@@ -50,12 +50,12 @@ it(`signs in ${LOGINS} different users across both instances, ${CONCURRENCY} at 
     );
   });
 
-  const own = outcomes.filter((o, i) => !(o instanceof Error) && isOwnUser(o, users[i]!)).length;
+  const own = outcomes.filter((o, i) => isOwnUser(o, users[i]!)).length;
   const wrongUser = outcomes.filter(
     (o, i) => !(o instanceof Error) && o.kind === 'signed-in' && o.uuid !== users[i]!.uuid,
   ).length;
   const problems = outcomes
-    .map((o, i) => (isOwnUser(o as Outcome, users[i]!) ? null : `#${i}: ${o instanceof Error ? o.message : o.kind}`))
+    .map((o, i) => (isOwnUser(o, users[i]!) ? null : `#${i}: ${o instanceof Error ? o.message : o.kind}`))
     .filter((line) => line !== null);
   report(
     `scale: ${LOGINS} cross-instance logins (concurrency ${CONCURRENCY}, Redis ${redis.version}): ` +

@@ -108,6 +108,11 @@ export class RedisServer {
     await exited;
   }
 
+  /** Sends a signal: SIGSTOP freezes it (connections stay open, nothing answers), SIGCONT wakes it. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    this.child?.kill(signal);
+  }
+
   /** Kills it, waits `downMs` with no Redis at all, then starts an empty one on the same port. */
   async restart(downMs: number): Promise<void> {
     await this.stop();
