@@ -3,7 +3,8 @@ import { excerpt } from '../errors';
 import { isObject } from '../narrow';
 import { loginChannel, type LoginOutcomeMessage } from './channels';
 import { protocolLog, type DebugLog } from './debug-log';
-import { describeError, endpointOf, errorFacts, since } from './facts';
+import { describeOutcome, describeProfile, describeRedirect } from './describe-login';
+import { describeError, errorFacts, since } from './facts';
 
 /** What {@link observeLogin} needs from a strategy: passport's per-request actions and who it is. */
 export interface ObservableStrategy {
@@ -22,8 +23,11 @@ interface Delegate {
   error: Method;
   redirect: Method;
   userProfile: Method;
-  /** The pending-login store (issue 9), when the strategy has one: its `count` feeds the redirect line. */
-  pendingLogins?: { count(req: unknown): number };
+}
+
+/** The strategy's pending sign-ins, counted for the redirect line. */
+export interface PendingCount {
+  count(req: unknown): number;
 }
 
 /** The parameters that make a request the callback leg, as passport-oauth2 and passport-oauth1 decide it. */
@@ -43,14 +47,19 @@ type Outcome = Pick<LoginOutcomeMessage, 'outcome' | 'reason' | 'errorName' | 's
  * Call it first thing in `authenticate()`, on passport's per-request object, before wrapping any action.
  * With no subscriber and `DEBUG` off it returns at once and changes nothing.
  */
-export function observeLogin(strategy: ObservableStrategy, req: unknown, protocol: 'oauth2' | 'oauth1'): void {
+export function observeLogin(
+  strategy: ObservableStrategy,
+  req: unknown,
+  protocol: 'oauth2' | 'oauth1',
+  pending?: PendingCount | null,
+): void {
   const log = protocolLog(protocol);
   if (!loginChannel.hasSubscribers && !log.enabled) return;
   const target = strategy as unknown as Delegate;
   const query = isObject(req) && isObject(req.query) ? req.query : {};
   const body = protocol === 'oauth2' && isObject(req) && isObject(req.body) ? req.body : {};
   if (!CALLBACK_MARKERS[protocol].some((name) => name in query || name in body)) {
-    if (log.enabled) watchFirstLeg(target, req, protocol, log);
+    if (log.enabled) watchFirstLeg(target, req, protocol, log, pending ?? null);
     return;
   }
   const started = performance.now();
@@ -61,7 +70,7 @@ export function observeLogin(strategy: ObservableStrategy, req: unknown, protoco
     log('%s', `callback: parameters ${names.length > 0 ? names.join(', ') : '(none)'}`);
     announceExchange(target, protocol, log);
   }
-  const finish = (outcome: Outcome): void => {
+  const finish = (outcome: Outcome, detail?: string): void => {
     if (finished) return;
     finished = true;
     const message: LoginOutcomeMessage = {
@@ -71,7 +80,7 @@ export function observeLogin(strategy: ObservableStrategy, req: unknown, protoco
       durationMs: since(started),
       profileId,
     };
-    if (log.enabled) log('%s', describeOutcome(message));
+    if (log.enabled) log('%s', describeOutcome(message, detail));
     if (loginChannel.hasSubscribers) loginChannel.publish(message);
   };
   around(target, 'userProfile', (args, call) => {
@@ -100,8 +109,7 @@ export function observeLogin(strategy: ObservableStrategy, req: unknown, protoco
   });
   around(target, 'error', (args, call) => {
     const facts = errorFacts(args[0]);
-    finish({ outcome: 'error', reason: facts.code, errorName: facts.name, status: facts.status });
-    if (log.enabled) log('%s', `error: ${describeError(facts)}`);
+    finish({ outcome: 'error', reason: facts.code, errorName: facts.name, status: facts.status }, describeError(facts));
     return call(args);
   });
 }
@@ -119,36 +127,22 @@ function around(
 }
 
 /** Logs the redirect to Bitbucket, and a first leg that ends in an error (e.g. the request token refused). */
-function watchFirstLeg(target: Delegate, req: unknown, protocol: 'oauth2' | 'oauth1', log: DebugLog): void {
+function watchFirstLeg(
+  target: Delegate,
+  req: unknown,
+  protocol: 'oauth2' | 'oauth1',
+  log: DebugLog,
+  pending: PendingCount | null,
+): void {
   around(target, 'redirect', (args, call) => {
     const url = typeof args[0] === 'string' ? args[0] : '';
-    log('%s', describeRedirect(url, protocol, target.pendingLogins?.count(req)));
+    log('%s', describeRedirect(url, protocol, pending?.count(req)));
     return call(args);
   });
   around(target, 'error', (args, call) => {
     log('%s', `sign-in could not start: ${describeError(errorFacts(args[0]))}`);
     return call(args);
   });
-}
-
-/** `redirect to https://bitbucket.org/site/oauth2/authorize: scopes …, PKCE …, redirect_uri …, pending logins …` */
-function describeRedirect(url: string, protocol: 'oauth2' | 'oauth1', pending: number | undefined): string {
-  const parts: string[] = [];
-  let params = new URLSearchParams();
-  try {
-    params = new URL(url).searchParams;
-  } catch {
-    // a relative or broken URL: the endpoint says so, the details stay empty
-  }
-  if (protocol === 'oauth2') {
-    const scope = params.get('scope');
-    parts.push(scope === null ? "scopes: the consumer's" : `scopes: ${JSON.stringify(excerpt(scope, 200))}`);
-    parts.push(`PKCE: ${params.get('code_challenge_method') ?? 'off'}`);
-    const back = params.get('redirect_uri');
-    parts.push(`redirect_uri: ${back === null ? "the consumer's callback URL" : endpointOf(back)}`);
-  }
-  if (pending !== undefined) parts.push(`pending logins in the session: ${pending}`);
-  return `redirect to ${endpointOf(url)}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }
 
 /**
@@ -168,23 +162,4 @@ function announceExchange(target: Delegate, protocol: 'oauth2' | 'oauth1', log: 
     return exchange.apply(client, args);
   };
   Object.defineProperty(target, key, { value: shadow, configurable: true, writable: true });
-}
-
-/** `profile {id} (cloud): 2 emails, 3 workspaces` */
-function describeProfile(profile: Record<string, unknown>): string {
-  const id = typeof profile.id === 'string' ? excerpt(profile.id, 80) : '(no id)';
-  const deployment = typeof profile.deployment === 'string' ? profile.deployment : 'unknown deployment';
-  const emails = Array.isArray(profile.emails) ? `${profile.emails.length} emails` : 'no emails';
-  const workspaces = Array.isArray(profile.workspaces) ? `, ${profile.workspaces.length} workspaces` : '';
-  const problem = isObject(profile.emailsError) ? profile.emailsError : undefined;
-  const why = typeof problem?.message === 'string' ? ` (emails not read: ${excerpt(problem.message, 120)})` : '';
-  return `profile ${id} (${deployment}): ${emails}${why}${workspaces}`;
-}
-
-/** `login succeeded in 41.2 ms: {id}` / `login failed (403) in 3 ms: You did not allow access…` */
-function describeOutcome(m: LoginOutcomeMessage): string {
-  const took = `in ${m.durationMs} ms`;
-  if (m.outcome === 'success') return `login succeeded ${took}: profile ${m.profileId ?? '(not read)'}`;
-  if (m.outcome === 'fail') return `login failed (${m.status}) ${took}: ${m.reason ?? '(no message)'}`;
-  return `login error ${took}: ${m.errorName ?? 'Error'} ${m.reason ?? ''}${m.status === null ? '' : ` (HTTP ${m.status})`}`;
 }
