@@ -124,7 +124,9 @@ export async function startCluster(options: { users: MockUser[]; redisURL?: stri
 export type Outcome =
   | { kind: 'signed-in'; name: string; uuid: string; answer: Answer }
   | { kind: 'failed'; message: string; answer: Answer }
-  | { kind: 'unavailable'; message: string; answer: Answer };
+  | { kind: 'unavailable'; message: string; answer: Answer }
+  /** The callback signed the browser in, but its session was gone when read back (Redis restarted in between). */
+  | { kind: 'lost'; answer: Answer };
 
 /** What one sign-in does: which protocol, who approves at Bitbucket, where each leg goes. */
 export interface SignIn {
@@ -173,13 +175,15 @@ export async function finish(browser: Browser, cluster: Cluster, s: SignIn, auth
     const page = await browser.visit(`${failedOn}/login/failed`);
     const message = failureText(page.text);
     if (page.status === 200 && message) return { kind: 'failed', message, answer: page };
-    throw unexpected('failure page', page);
+    return unavailable('failure page', page);
   }
   if (back.location !== '/') throw unexpected('callback', back);
   const readFrom = s.readFrom ?? (s.finish === 'proxy' ? 'proxy' : s.finish === 'A' ? 'B' : 'A');
   const home = await browser.visit(`${origin(cluster, readFrom)}/`);
   const who = signedInAs(home.text);
   if (home.status === 200 && who) return { kind: 'signed-in', ...who, answer: home };
+  if (home.status === 200 && home.text.includes('<h1>Sign in to the example app</h1>'))
+    return { kind: 'lost', answer: home };
   return unavailable('home', home);
 }
 
