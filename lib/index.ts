@@ -45,3 +45,10 @@ export type {
 } from './oauth1/types';
 export type { RequestTokenStore } from './oauth1/base';
 export type { SignatureMethod } from './oauth1/signature';
+export type {
+  APITraceContext,
+  LoginOutcomeMessage,
+  TokenTraceContext,
+  TokenTraceResult,
+  TraceTarget,
+} from './observe/channels';
