@@ -61,6 +61,7 @@ test-scale: node_modules/.installed
 
 bench: build
 	node bench/run.js
+	node bench/observe.js
 
 clean:
 	rm -rf dist coverage docs node_modules/.installed
