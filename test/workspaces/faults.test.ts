@@ -202,3 +202,16 @@ describe('workspaces are read in parallel with /2.0/user and the emails', () => 
     expect(requestsTo(h().mock, 'emails')).toHaveLength(1);
   });
 });
+
+describe('a denial cancels the calls still running', () => {
+  // A minute-long timeout: were /2.0/user waited for, this test would run into Jest's own time limit.
+  const h = useGate({ workspaces: ['acme'], timeout: 60_000 });
+
+  it('turns a non-member away while /2.0/user still has not answered', async () => {
+    h().mock.setFault('user', { kind: 'hang' });
+    const { callback } = await login(h().app.agent(), { mockUser: '{0b1c2d3e-4f50-4617-a283-94a5b6c7d8e9}' });
+    expect(callback?.headers.location).toBe('/failed');
+    expect(requestsTo(h().mock, 'user')).toHaveLength(1);
+    expect(h().verified).toHaveLength(0);
+  });
+});
