@@ -37,3 +37,16 @@ export function providerErrorMessage(error: string, description: string | undefi
   const detail = description ? `: ${excerpt(description)}` : '';
   return `Bitbucket did not authorize the sign-in (${excerpt(error, 64)})${detail}`;
 }
+
+/**
+ * What a user reads when Bitbucket sends them back with an error. Bitbucket's own text is shown only
+ * when the callback belongs to a sign-in this browser started.
+ * NOTE: anyone can link a victim to `/callback?error=server_error&error_description=<any text>`; without
+ * this check the login page would show the attacker's words as Bitbucket's.
+ */
+export function callbackErrorMessage(matched: boolean, error: string, description: string | undefined): string {
+  if (!matched) {
+    return 'Bitbucket did not complete a sign-in started in this browser. Please sign in again.';
+  }
+  return providerErrorMessage(error, description);
+}

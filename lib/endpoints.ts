@@ -27,20 +27,54 @@ export interface OAuth1Endpoints {
   userEmailsURL: string;
 }
 
+/** Whether a host name is this machine: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 /**
- * Checks and normalizes a Data Center base URL (`https://bitbucket.example.com[/context]`):
- * absolute http(s), no query, no fragment, no trailing slash.
+ * Checks a Bitbucket URL option: absolute, and `https:` unless its host is loopback (the mock, tests).
+ * NOTE: the client secret, codes and tokens travel to these URLs; over `http:` anyone on the path reads them.
  */
-export function normalizeBaseURL(baseURL: string): string {
+export function requireSecureURL(name: string, value: unknown): URL {
   let url: URL;
   try {
-    url = new URL(baseURL);
+    url = new URL(String(value));
   } catch {
-    throw new TypeError(`baseURL must be an absolute URL, got ${JSON.stringify(baseURL)}`);
+    throw new TypeError(`${name} must be an absolute https URL, got ${JSON.stringify(value)}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TypeError(`baseURL must use https (or http), got ${url.protocol}`);
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
+  throw new TypeError(
+    `${name} must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got ${JSON.stringify(value)}`,
+  );
+}
+
+/** Checks the REST URL overrides both strategies take (they carry the access token). */
+export function checkProfileURLs(options: { userProfileURL?: unknown; userEmailsURL?: unknown }): void {
+  for (const name of ['userProfileURL', 'userEmailsURL'] as const) {
+    if (options[name] !== undefined) requireSecureURL(name, options[name]);
   }
+}
+
+/**
+ * Checks a `callbackURL`: absolute http(s).
+ * NOTE: passport resolves a relative one against the request's Host header (and X-Forwarded-Host with
+ * `proxy`), which the browser, or anyone who crafts the first request, chooses.
+ */
+export function requireAbsoluteCallbackURL(value: unknown): string {
+  if (typeof value === 'string' && /^https?:\/\/[^/]/i.test(value) && URL.canParse(value)) return value;
+  throw new TypeError(
+    `callbackURL must be an absolute http(s) URL such as "https://app.example.com/auth/bitbucket/callback", got ${JSON.stringify(value)}: a relative one would be completed from the request's Host header, which the client controls`,
+  );
+}
+
+/**
+ * Checks and normalizes a Data Center base URL (`https://bitbucket.example.com[/context]`):
+ * absolute https (http for loopback only), no query, no fragment, no trailing slash.
+ */
+export function normalizeBaseURL(baseURL: string): string {
+  const url = requireSecureURL('baseURL', baseURL);
   if (url.search || url.hash || url.username || url.password) {
     throw new TypeError('baseURL must not carry a query, a fragment or credentials');
   }

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { CLOUD_API_URL, type Deployment } from './endpoints';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './http';
+import { DEFAULT_PENDING_LOGIN_LIMITS, type PendingLoginLimits } from './pending-logins';
 import { allowedWorkspaces, type AllowedWorkspaces } from './workspaces-parse';
 
 /** Options both strategies share. */
@@ -36,8 +37,15 @@ export interface BitbucketCommonOptions {
   maxWorkspacePages?: number;
   /** The strategy's name for `passport.authenticate(name)`. */
   name?: string;
-  /** Session key under which the flow's state is kept. */
+  /**
+   * Session key under which the pending sign-ins are kept. Default: per strategy instance,
+   * `{name}:{deployment}:{authorization host}` (e.g. `bitbucket-oauth2:cloud:bitbucket.org`).
+   */
   sessionKey?: string;
+  /** Most sign-ins one browser may have pending at once (tabs, repeated clicks); the oldest is dropped. Default 5. */
+  maxPendingLogins?: number;
+  /** How long a started sign-in may take, in milliseconds. Default 600000 (10 minutes). */
+  pendingLoginMaxAge?: number;
   /** Trust `X-Forwarded-*` when building a relative `callbackURL` (behind a proxy). */
   proxy?: boolean;
   /**
@@ -95,6 +103,14 @@ export function resolveLimits(options: BitbucketCommonOptions): ResolvedLimits {
     maxBytes: positiveInteger('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
     maxEmailPages: positiveInteger('maxEmailPages', options.maxEmailPages, 10),
     ...connectionOptions(options),
+  };
+}
+
+/** Checks the pending-login options, filling defaults. */
+export function resolvePendingLoginLimits(options: BitbucketCommonOptions): PendingLoginLimits {
+  return {
+    max: positiveInteger('maxPendingLogins', options.maxPendingLogins, DEFAULT_PENDING_LOGIN_LIMITS.max),
+    maxAgeMs: positiveInteger('pendingLoginMaxAge', options.pendingLoginMaxAge, DEFAULT_PENDING_LOGIN_LIMITS.maxAgeMs),
   };
 }
 

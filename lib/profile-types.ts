@@ -49,6 +49,12 @@ export interface BitbucketProfile extends Profile {
   id: string;
   /** Where it came from. */
   deployment: Deployment;
+  /**
+   * The server the user belongs to: `https://bitbucket.org` on Cloud, the `baseURL` on Data Center.
+   * NOTE: Data Center ids are only unique within one server: an app that connects several servers keys
+   * its users by `(baseURL, id)`.
+   */
+  baseURL: string;
   /** Cloud: Atlassian `account_id`, shared across Atlassian products. */
   accountId?: string;
   /** Cloud: `nickname` (not unique). */
@@ -62,7 +68,10 @@ export interface BitbucketProfile extends Profile {
   /** The user's page on Bitbucket. */
   profileUrl?: string;
   photos: { value: string }[];
-  /** Primary first, then verified, then the rest. Empty when none could be read. */
+  /**
+   * The verified primary first, then other verified addresses, then unverified ones (an unverified primary
+   * first among those): `emails[0]` is verified whenever the user has a verified address. Empty when none could be read.
+   */
   emails: BitbucketEmail[];
   /** Set when the emails could not be read but the login went on (e.g. the consumer lacks the `email` scope). */
   emailsError?: BitbucketEmailsError;

@@ -1,13 +1,9 @@
-import type { Deployment } from './endpoints';
+import { CLOUD_SITE_URL, type Deployment } from './endpoints';
 import { invalidResponse, isObject, optionalHttpURL, optionalString, requireObject, type JSONObject } from './narrow';
+import { orderEmails } from './profile-emails';
 import type { BitbucketEmail, BitbucketEmailsError, BitbucketProfile } from './profile-types';
 
-/** One parsed page of `/2.0/user/emails`. */
-export interface EmailsPage {
-  emails: BitbucketEmail[];
-  /** The next page's URL, or `null` on the last page. */
-  next: string | null;
-}
+export { orderEmails, parseEmailsPage, type EmailsPage } from './profile-emails';
 
 /**
  * Splits a display name into given and family names: the last word is the family name.
@@ -26,60 +22,10 @@ export function splitName(displayName: string | undefined): { givenName: string;
   return { givenName: words.slice(0, -1).join(' '), familyName: words[words.length - 1] as string };
 }
 
-/**
- * Orders emails primary first, then verified, then the rest (stable), dropping repeats of an address.
- *
- * @example
- * ```ts
- * orderEmails([{ value: 'b@x.io', primary: false, verified: true }, { value: 'a@x.io', primary: true, verified: true }])[0].value;
- * // 'a@x.io'
- * ```
- */
-export function orderEmails(emails: readonly BitbucketEmail[]): BitbucketEmail[] {
-  const rank = (e: BitbucketEmail): number => (e.primary ? 0 : e.verified ? 1 : 2);
-  const seen = new Set<string>();
-  return [...emails]
-    .sort((a, b) => rank(a) - rank(b))
-    .filter((e) => {
-      const key = e.value.toLowerCase();
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-}
-
-/**
- * Parses one page of Bitbucket Cloud's `GET /2.0/user/emails`.
- * Entries without an address are skipped; a page whose `values` is not a list is an error.
- *
- * @example
- * ```ts
- * const { emails, next } = parseEmailsPage(JSON.parse(body));
- * if (next !== null) {
- *   // fetch the next page (same origin only)
- * }
- * ```
- */
-export function parseEmailsPage(json: unknown): EmailsPage {
-  const page = requireObject(json, 'emails page');
-  if (!Array.isArray(page.values)) throw invalidResponse('emails page "values" property must be an array');
-  if (page.next !== undefined && page.next !== null && typeof page.next !== 'string') {
-    throw invalidResponse('emails page "next" property must be a string');
-  }
-  const emails: BitbucketEmail[] = [];
-  for (const entry of page.values) {
-    if (!isObject(entry)) continue;
-    const value = optionalString(entry.email);
-    // NOTE: Bitbucket marks addresses with is_primary / is_confirmed; anything but `true` counts as no.
-    if (value !== undefined)
-      emails.push({ value, primary: entry.is_primary === true, verified: entry.is_confirmed === true });
-  }
-  return { emails, next: optionalString(page.next) ?? null };
-}
-
 /** The fields both deployments fill the same way. */
 interface ProfileParts {
   deployment: Deployment;
+  baseURL: string;
   id: string;
   raw: string;
   json: JSONObject;
@@ -98,6 +44,7 @@ function assemble(parts: ProfileParts, extra: Partial<BitbucketProfile>): Bitbuc
     provider: 'bitbucket',
     id: parts.id,
     deployment: parts.deployment,
+    baseURL: parts.baseURL,
     ...extra,
     ...(parts.username !== undefined ? { username: parts.username } : {}),
     displayName,
@@ -150,6 +97,7 @@ export function parseCloudProfile(input: CloudProfileInput): BitbucketProfile {
   return assemble(
     {
       deployment: 'cloud',
+      baseURL: CLOUD_SITE_URL,
       id,
       raw: input.raw ?? JSON.stringify(json),
       json,
@@ -165,8 +113,23 @@ export function parseCloudProfile(input: CloudProfileInput): BitbucketProfile {
 }
 
 /**
+ * NOTE: Data Center's `avatarUrl` is relative to the base URL, context path included
+ * (`https://host/bitbucket` + `/users/jdoe/avatar.png`); some versions write it with the context path
+ * already in (`/bitbucket/users/…`), which must not be repeated. Absolute URLs are kept.
+ */
+function dataCenterAvatar(avatarUrl: unknown, baseURL: string): string | undefined {
+  const path = optionalString(avatarUrl);
+  if (path === undefined || !path.startsWith('/') || path.startsWith('//')) return optionalHttpURL(path);
+  const base = new URL(baseURL);
+  const context = base.pathname.replace(/\/+$/, '');
+  const underBase = context !== '' && (path === context || path.startsWith(`${context}/`));
+  return optionalHttpURL(underBase ? path : `${context}${path}`, base.origin);
+}
+
+/**
  * Turns Bitbucket Data Center's `GET /rest/api/latest/users/{slug}` body into a profile.
- * Pure: no I/O. `baseURL` resolves the relative `avatarUrl`.
+ * Pure: no I/O. `baseURL` (the server's base URL, context path included) resolves the relative
+ * `avatarUrl` and becomes `profile.baseURL`.
  *
  * @example
  * ```ts
@@ -187,14 +150,14 @@ export function parseDataCenterProfile(user: unknown, baseURL: string, raw?: str
   return assemble(
     {
       deployment: 'datacenter',
+      baseURL,
       id,
       raw: raw ?? JSON.stringify(json),
       json,
       username,
       displayName: optionalString(json.displayName),
       profileUrl: optionalHttpURL(isObject(firstSelf) ? firstSelf.href : undefined),
-      // NOTE: Data Center's avatarUrl is relative to the base URL.
-      photo: optionalHttpURL(json.avatarUrl, baseURL + '/'),
+      photo: dataCenterAvatar(json.avatarUrl, baseURL),
       // NOTE: Data Center does not say whether an address was confirmed (admins and directories set them).
       emails: email !== undefined ? [{ value: email, primary: true, verified: false }] : [],
       emailsError: undefined,

@@ -1,61 +1,50 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import { isObject } from '../narrow';
-import type { RequestTokenStore } from './base';
-
-/** The session, when a session middleware runs before passport (it may not: that is checked, not assumed). */
-function sessionOf(req: Request): Record<string, unknown> | undefined {
-  const { session } = req as { session?: unknown };
-  return isObject(session) ? session : undefined;
-}
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+import { missingSession, noMatchMessage, type PendingLogins } from '../pending-logins';
 
 /**
- * Keeps the request token and secret in the session between the two legs of the flow.
+ * Keeps each request token's secret between the two legs of the flow, several sign-ins per browser,
+ * over {@link PendingLogins}.
  *
- * NOTE: passport-oauth1's own session store hands back the secret without checking that the
- * `oauth_token` in the callback is the one this session asked for, so a callback crafted with
- * another session's token would go on to the token exchange. This one fails it.
+ * NOTE: passport-oauth1's own session store keeps one request token per session (a second tab
+ * overwrites the first one's secret) and hands back the secret without checking that the callback's
+ * `oauth_token` is the one this session asked for. Here a callback gets the secret only for a request
+ * token this browser asked for, and it is spent on first use.
  */
-export class SessionRequestTokenStore implements RequestTokenStore {
-  constructor(private readonly key: string) {}
+export class SessionRequestTokenStore {
+  constructor(private readonly pending: PendingLogins) {}
 
   get(req: Request, token: string, cb: (err: Error | null, tokenSecret?: string | false, info?: object) => void): void {
-    const session = sessionOf(req);
-    if (!session) return cb(missingSession());
-    const entry = session[this.key];
-    if (!isObject(entry) || typeof entry.oauth_token !== 'string' || typeof entry.oauth_token_secret !== 'string') {
-      return cb(null, false, { message: 'No Bitbucket sign-in is in progress in this browser. Please sign in again.' });
+    const found = this.pending.take(req, token);
+    if ('problem' in found && found.problem === 'no_session') return cb(missingSession());
+    if ('problem' in found || found.login.tokenSecret === undefined) {
+      return cb(null, false, { message: noMatchMessage('problem' in found ? found.problem : 'unknown') });
     }
-    if (!sameToken(entry.oauth_token, token)) {
-      return cb(null, false, {
-        message: 'This Bitbucket sign-in was not started in this browser. Please sign in again.',
-      });
-    }
-    return cb(null, entry.oauth_token_secret);
+    // On success passport-oauth1 hands the third argument to the app as `req.authInfo.state`.
+    return cb(null, found.login.tokenSecret, found.login.appState as object | undefined);
   }
 
-  set(req: Request, token: string, tokenSecret: string, cb: (err?: Error | null) => void): void {
-    const session = sessionOf(req);
-    if (!session) return cb(missingSession());
-    session[this.key] = { oauth_token: token, oauth_token_secret: tokenSecret };
+  /**
+   * NOTE: six parameters, so that passport-oauth1 (which picks the call by `Function.length`) passes the
+   * app's `state` option, kept for the callback like passport-oauth2's `store` does.
+   */
+  set(
+    req: Request,
+    token: string,
+    tokenSecret: string,
+    appState: unknown,
+    _meta: unknown,
+    cb: (err?: Error | null) => void,
+  ): void {
+    try {
+      this.pending.add(req, { handle: token, tokenSecret, ...(appState !== undefined ? { appState } : {}) });
+    } catch (err) {
+      return cb(err as Error);
+    }
     return cb();
   }
 
-  destroy(req: Request, _token: string, cb: (err?: Error | null) => void): void {
-    const session = sessionOf(req);
-    if (session) Reflect.deleteProperty(session, this.key);
+  /** Nothing left to forget: {@link get} spent the entry already. */
+  destroy(_req: Request, _token: string, cb: (err?: Error | null) => void): void {
     cb();
   }
-}
-
-function missingSession(): Error {
-  return new Error(
-    'OAuth 1.0a sign-in needs a session: add express-session (or another session middleware) before passport.',
-  );
 }

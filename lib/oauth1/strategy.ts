@@ -1,13 +1,20 @@
 import type { Request } from 'express';
 import type { AuthenticateOptions } from 'passport';
-import { callbackParam, malformedCallbackParam, providerErrorMessage } from '../callback';
-import { oauth1Endpoints, type Deployment } from '../endpoints';
+import { callbackErrorMessage, callbackParam, malformedCallbackParam } from '../callback';
+import {
+  checkProfileURLs,
+  oauth1Endpoints,
+  requireAbsoluteCallbackURL,
+  requireSecureURL,
+  type Deployment,
+} from '../endpoints';
 import { InternalOAuthError, TokenEndpointFailure } from '../errors';
-import { requireOption, resolveLimits } from '../options';
+import { requireOption, resolveLimits, resolvePendingLoginLimits } from '../options';
+import { defaultSessionKey, keepAcrossRegenerate, missingSession, PendingLogins } from '../pending-logins';
 import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
 import type { BitbucketProfile } from '../profile-types';
 import { failWhenDenied } from '../workspace-gate';
-import { OAuthStrategy, type OAuth1TokenClient } from './base';
+import { OAuthStrategy, type OAuth1TokenClient, type RequestTokenStore } from './base';
 import { SessionRequestTokenStore } from './request-token-store';
 import { authorizationHeader, type ConsumerCredentials } from './signature';
 import {
@@ -65,6 +72,8 @@ export class BitbucketStrategy extends OAuthStrategy {
   readonly deployment: Deployment;
   private readonly credentials: ConsumerCredentials;
   private readonly loadProfile: ProfileLoader;
+  /** This browser's pending sign-ins; `null` with a user-supplied `store`. */
+  private readonly pending: PendingLogins | null;
 
   // NOTE: four overloads, not two with unions: a union of verify types gives an inline 4-argument verify
   // no contextual types at all (TypeScript cannot tell the arities apart), so its parameters would be `any`.
@@ -89,10 +98,24 @@ export class BitbucketStrategy extends OAuthStrategy {
     if (signatureMethod === 'RSA-SHA1') requireOption('BitbucketStrategy', 'privateKey', options.privateKey);
     else requireOption('BitbucketStrategy', 'consumerSecret', options.consumerSecret);
     const defaults = oauth1Endpoints(options.baseURL);
-    const requestTokenURL = options.requestTokenURL ?? defaults.requestTokenURL;
-    const accessTokenURL = options.accessTokenURL ?? defaults.accessTokenURL;
+    // Checked, then used exactly as given: OAuth 1.0a signs the URL as sent.
+    const url = (name: 'requestTokenURL' | 'accessTokenURL' | 'userAuthorizationURL'): string => {
+      const value = options[name] ?? defaults[name];
+      requireSecureURL(name, value);
+      return value;
+    };
+    const requestTokenURL = url('requestTokenURL');
+    const accessTokenURL = url('accessTokenURL');
+    const userAuthorizationURL = url('userAuthorizationURL');
+    checkProfileURLs(options);
+    // NOTE: without a callback Bitbucket falls back to out-of-band and strands the user on a page with a code.
+    const callbackURL = requireAbsoluteCallbackURL(options.callbackURL);
     const limits = resolveLimits(options);
-    const sessionKey = options.sessionKey ?? 'oauth:bitbucket';
+    const name = options.name ?? 'bitbucket';
+    const pending = new PendingLogins(
+      options.sessionKey ?? defaultSessionKey(name, defaults.deployment, userAuthorizationURL),
+      resolvePendingLoginLimits(options),
+    );
     const credentials: ConsumerCredentials = {
       consumerKey,
       consumerSecret: options.consumerSecret ?? '',
@@ -103,20 +126,22 @@ export class BitbucketStrategy extends OAuthStrategy {
       {
         requestTokenURL,
         accessTokenURL,
-        userAuthorizationURL: options.userAuthorizationURL ?? defaults.userAuthorizationURL,
+        userAuthorizationURL,
         consumerKey,
         consumerSecret: credentials.consumerSecret,
-        callbackURL: options.callbackURL,
-        sessionKey,
-        store: options.store ?? new SessionRequestTokenStore(sessionKey),
+        callbackURL,
+        sessionKey: pending.key,
+        // NOTE: its `set` takes six parameters (to receive the app's state), which the public interface does not show.
+        store: options.store ?? (new SessionRequestTokenStore(pending) as unknown as RequestTokenStore),
         passReqToCallback: options.passReqToCallback,
         skipUserProfile: options.skipUserProfile,
         proxy: options.proxy,
       },
       verify,
     );
-    this.name = options.name ?? 'bitbucket';
+    this.name = name;
     this.deployment = defaults.deployment;
+    this.pending = options.store ? null : pending;
     this.credentials = credentials;
     this.loadProfile = profileLoaderFor(options, defaults, limits);
     // NOTE: node-oauth's token requests have no timeout and no size limit; passport-oauth1 calls
@@ -152,15 +177,33 @@ export class BitbucketStrategy extends OAuthStrategy {
   override authenticate(req: Request, options?: AuthenticateOptions): void {
     const problem = malformedCallbackParam(req.query, CALLBACK_PARAMS);
     if (problem) return this.fail({ message: problem }, 400);
+    const token = callbackParam(req.query, 'oauth_token');
     const denied = callbackParam(req.query, 'denied');
-    const error = callbackParam(req.query, 'error') ?? callbackParam(req.query, 'oauth_problem');
-    if (denied !== undefined) return this.fail({ message: providerErrorMessage('access_denied', undefined) }, 403);
-    if (error !== undefined) {
-      return this.fail({ message: providerErrorMessage(error, callbackParam(req.query, 'error_description')) }, 403);
-    }
+    const error =
+      denied !== undefined
+        ? 'access_denied'
+        : (callbackParam(req.query, 'error') ?? callbackParam(req.query, 'oauth_problem'));
     // An empty `oauth_verifier` is no verifier either (passport-oauth1 would send the exchange without one).
-    if (callbackParam(req.query, 'oauth_token') !== undefined && !callbackParam(req.query, 'oauth_verifier')) {
-      return this.fail({ message: 'Bitbucket sent you back without authorizing the sign-in.' }, 403);
+    const unauthorized = token !== undefined && !callbackParam(req.query, 'oauth_verifier');
+    if (error !== undefined || unauthorized) {
+      // The sign-in this callback names is over: its entry is spent, and only a match shows Bitbucket's words.
+      const handle = token ?? denied;
+      const found = this.pending?.take(req, handle);
+      if (found && 'problem' in found && found.problem === 'no_session') return this.error(missingSession());
+      const matched = found !== undefined && 'login' in found;
+      const message =
+        error === undefined && matched
+          ? 'Bitbucket sent you back without authorizing the sign-in.'
+          : callbackErrorMessage(matched, error ?? 'access_denied', callbackParam(req.query, 'error_description'));
+      return this.fail({ message }, 403);
+    }
+    if (this.pending) {
+      const { key } = this.pending;
+      const succeed = this.success.bind(this);
+      this.success = (user: Express.User, info?: object): void => {
+        keepAcrossRegenerate(req, key);
+        succeed(user, info);
+      };
     }
     const forwardError = this.error.bind(this);
     this.error = (err: unknown): void => {

@@ -76,6 +76,8 @@ async function sendTokenPairRequest(
       token?.token,
       token?.tokenSecret,
       params.oauth_verifier,
+      // The signature proves the secrets; with PLAINTEXT it IS them.
+      signatureIn(authorization),
     ]);
   }
   const fields = Object.fromEntries(new URLSearchParams(response.body));
@@ -122,4 +124,10 @@ export function parseOAuth1ErrorBody(body: string, status: number): TokenError |
     undefined,
     status,
   );
+}
+
+/** The `oauth_signature` an Authorization header carries, decoded. */
+function signatureIn(authorization: string): string | undefined {
+  const encoded = /oauth_signature="([^"]*)"/.exec(authorization)?.[1];
+  return encoded === undefined ? undefined : decodeURIComponent(encoded);
 }

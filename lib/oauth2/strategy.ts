@@ -2,15 +2,16 @@ import type { Request } from 'express';
 import type { AuthenticateOptions } from 'passport';
 // NOTE: `import … = require` keeps the published .d.ts valid for consumers without esModuleInterop.
 import OAuth2Strategy = require('passport-oauth2');
-import { callbackParam, malformedCallbackParam, providerErrorMessage } from '../callback';
-import { oauth2Endpoints, type Deployment } from '../endpoints';
-import { TokenError } from '../errors';
-import { requireOption, resolveLimits, type ResolvedLimits } from '../options';
+import { callbackErrorMessage, callbackParam, malformedCallbackParam } from '../callback';
+import { requireAbsoluteCallbackURL, type Deployment } from '../endpoints';
+import { resolveLimits, type ResolvedLimits } from '../options';
+import { keepAcrossRegenerate, missingSession, type PendingLogins } from '../pending-logins';
 import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
 import type { BitbucketProfile } from '../profile-types';
 import type { TokenResponse } from '../token-response';
 import { failWhenDenied } from '../workspace-gate';
-import { parseTokenErrorBody, requestToken, toOAuthError, type TokenClient } from './token-client';
+import { resolveOAuth2Settings } from './settings';
+import { classifyTokenError, parseTokenErrorBody, requestToken, toOAuthError, type TokenClient } from './token-client';
 import type {
   BitbucketOAuth2StrategyOptions,
   BitbucketOAuth2StrategyOptionsWithRequest,
@@ -46,6 +47,8 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
   readonly deployment: Deployment;
   private readonly tokenClient: TokenClient;
   private readonly loadProfile: ProfileLoader;
+  /** This browser's pending sign-ins; `null` with a user-supplied `store` or `state: false`. */
+  private readonly pending: PendingLogins | null;
 
   // NOTE: four overloads, not two with unions: a union of verify types gives an inline 4-argument verify
   // no contextual types at all (TypeScript cannot tell the arities apart), so its parameters would be `any`.
@@ -67,56 +70,40 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
       | BitbucketOAuth2VerifyFunctionWithRequestAndParams,
   ) {
     if (typeof verify !== 'function') throw new TypeError('BitbucketOAuth2Strategy requires a verify callback');
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers may pass no options
-    const clientID = requireOption('BitbucketOAuth2Strategy', 'clientID', options?.clientID);
-    const clientSecret = requireOption('BitbucketOAuth2Strategy', 'clientSecret', options.clientSecret);
-    const defaults = oauth2Endpoints(options.baseURL);
-    const tokenURL = options.tokenURL ?? defaults.tokenURL;
+    // NOTE: JavaScript callers may pass no options: the first missing one is named.
+    const settings = resolveOAuth2Settings((options as typeof options | undefined) ?? ({} as typeof options));
     const limits: ResolvedLimits = resolveLimits(options);
-    const datacenter = defaults.deployment === 'datacenter';
-    // NOTE: checked here, not at the first login: passport-oauth2 only trips over a bad `pkce` when a user
-    // signs in, and any `clientAuthentication` but 'basic' would silently post the secret in the body.
-    if (options.pkce !== undefined && ![true, false, 'S256', 'plain'].includes(options.pkce)) {
-      throw new TypeError(`pkce must be true, false, 'S256' or 'plain', got ${JSON.stringify(options.pkce)}`);
-    }
-    if (options.clientAuthentication !== undefined && !['basic', 'body'].includes(options.clientAuthentication)) {
-      throw new TypeError(
-        `clientAuthentication must be 'basic' or 'body', got ${JSON.stringify(options.clientAuthentication)}`,
-      );
-    }
-    // NOTE: Data Center honours `scope` and needs one; Cloud ignores it (consumer checkboxes decide).
-    const scope = options.scope ?? (datacenter ? 'PUBLIC_REPOS' : undefined);
     super(
       {
-        authorizationURL: options.authorizationURL ?? defaults.authorizationURL,
-        tokenURL,
-        clientID,
-        clientSecret,
-        callbackURL: options.callbackURL,
-        scope,
+        authorizationURL: settings.authorizationURL,
+        tokenURL: settings.tokenURL,
+        clientID: settings.clientID,
+        clientSecret: settings.clientSecret,
+        callbackURL: settings.callbackURL,
+        scope: settings.scope,
         scopeSeparator: options.scopeSeparator,
-        sessionKey: options.sessionKey,
-        store: options.store as OAuth2Strategy.StateStore | undefined,
-        state: options.store ? undefined : (options.state ?? true),
-        pkce: options.pkce as boolean | undefined,
+        store: settings.store,
+        state: settings.store === undefined ? false : undefined,
+        pkce: settings.pkce as boolean,
         proxy: options.proxy,
         skipUserProfile: options.skipUserProfile,
         passReqToCallback: options.passReqToCallback as false | undefined,
       },
       verify as OAuth2Strategy.VerifyFunction,
     );
-    this.name = options.name ?? 'bitbucket-oauth2';
-    this.deployment = defaults.deployment;
+    this.name = settings.name;
+    this.deployment = settings.defaults.deployment;
+    this.pending = settings.pending;
     this.tokenClient = {
-      tokenURL,
-      clientID,
-      clientSecret,
-      clientAuthentication: options.clientAuthentication ?? (datacenter ? 'body' : 'basic'),
+      tokenURL: settings.tokenURL,
+      clientID: settings.clientID,
+      clientSecret: settings.clientSecret,
+      clientAuthentication: settings.clientAuthentication,
       timeoutMs: limits.timeoutMs,
       maxBytes: limits.maxBytes,
       agent: limits.agent,
     };
-    this.loadProfile = profileLoaderFor(options, defaults, limits);
+    this.loadProfile = profileLoaderFor(options, settings.defaults, limits);
     // NOTE: node-oauth posts the client secret in the body, parses any body as a token and has
     // no timeout; passport-oauth2 calls this one method for the code exchange, so it is replaced.
     // Failures go back raw: passport-oauth2 turns them into TokenError (via parseErrorResponse) or InternalOAuthError.
@@ -140,15 +127,34 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     if (problem) return this.fail({ message: problem }, 400);
     const error = callbackParam(req.query, 'error');
     if (error !== undefined) {
-      return this.fail({ message: providerErrorMessage(error, callbackParam(req.query, 'error_description')) }, 403);
+      // The sign-in this callback names is over: its entry is spent, and only a match shows Bitbucket's words.
+      const found = this.pending?.take(req, callbackParam(req.query, 'state'));
+      if (found && 'problem' in found && found.problem === 'no_session') return this.error(missingSession());
+      const matched = found !== undefined && 'login' in found;
+      const description = callbackParam(req.query, 'error_description');
+      return this.fail({ message: callbackErrorMessage(matched, error, description) }, 403);
     }
-    // A code that was replayed, expired or issued to another session is the user's problem, not the server's.
+    // passport-oauth2 takes a per-request `callbackURL` too; it must be absolute like the constructor's.
+    const perRequest = (options as { callbackURL?: unknown } | undefined)?.callbackURL;
+    if (perRequest !== undefined) {
+      try {
+        requireAbsoluteCallbackURL(perRequest);
+      } catch (err) {
+        return this.error(err);
+      }
+    }
+    if (this.pending) {
+      const { key } = this.pending;
+      const succeed = this.success.bind(this);
+      this.success = (user: Express.User, info?: object): void => {
+        keepAcrossRegenerate(req, key);
+        succeed(user, info);
+      };
+    }
     const forwardError = this.error.bind(this);
     this.error = (err: unknown): void => {
-      if (err instanceof TokenError && err.code === 'invalid_grant') {
-        return this.fail({ message: 'The sign-in link has expired or was already used. Please sign in again.' }, 400);
-      }
-      return forwardError(err);
+      const outcome = classifyTokenError(err);
+      return outcome ? this.fail({ message: outcome.message }, outcome.status) : forwardError(err);
     };
     super.authenticate(req, options);
   }

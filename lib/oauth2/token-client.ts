@@ -113,3 +113,16 @@ export function toOAuthError(message: string, err: unknown): Error {
   }
   return new InternalOAuthError(message, err);
 }
+
+/**
+ * Which token errors are the user's problem (`fail()`, so `failureRedirect` applies) rather than the
+ * server's: a code that was replayed, expired or issued to another session. `null`: an error for `error()`.
+ *
+ * NOTE: Bitbucket answers `invalid_grant` both for a spent code and for a `redirect_uri` that differs from
+ * the authorize request's; the second is a configuration bug that no retry fixes, so it stays an error.
+ */
+export function classifyTokenError(err: unknown): { message: string; status: number } | null {
+  if (!(err instanceof TokenError) || err.code !== 'invalid_grant') return null;
+  if (/redirect[_ ]?ur[il]/i.test(err.message)) return null;
+  return { message: 'The sign-in link has expired or was already used. Please sign in again.', status: 400 };
+}

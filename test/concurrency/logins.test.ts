@@ -6,7 +6,7 @@
 import * as http from 'node:http';
 import { BitbucketOAuth2Strategy } from 'passport-bitbucket-oauth';
 import { createMockBitbucket, type MockBitbucket, type MockUser } from 'passport-bitbucket-oauth/testing';
-import { startApp, type TestApp } from '../support/app';
+import { appCallbackURL, reserveAppURL, startApp, type TestApp } from '../support/app';
 import { login } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 
@@ -71,12 +71,13 @@ describe('1,000 concurrent sign-ins through one strategy', () => {
     await settle();
     before = handles();
     mock = await createMockBitbucket({ autoApprove: true, users: generatedUsers() });
+    await reserveAppURL();
     const strategy = new BitbucketOAuth2Strategy(
       {
         ...mock.oauth2Endpoints(),
         clientID: 'mock-client-id',
         clientSecret: 'mock-client-secret',
-        callbackURL: '/callback',
+        callbackURL: appCallbackURL(),
         timeout: 5000,
       },
       (_accessToken, _refreshToken, profile, done) => {

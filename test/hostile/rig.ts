@@ -14,7 +14,7 @@ import {
   type MockClient,
   type MockRequestRecord,
 } from 'passport-bitbucket-oauth/testing';
-import { startApp, type TestApp } from '../support/app';
+import { appCallbackURL, reserveAppURL, startApp, type TestApp } from '../support/app';
 
 /** The four strategy × deployment combinations. */
 export type RigKind = 'oauth2-cloud' | 'oauth1-cloud' | 'oauth2-dc' | 'oauth1-dc';
@@ -172,7 +172,7 @@ function strategyFor(kind: RigKind, mock: MockBitbucket, via: string | null, tok
         ...urls,
         clientID: CLIENT_ID,
         clientSecret: CLIENT_SECRET,
-        callbackURL: '/callback',
+        callbackURL: appCallbackURL(),
         timeout: TIMEOUT_MS,
         ...(pkce ? { pkce: 'S256' as const } : {}),
       },
@@ -200,7 +200,7 @@ function strategyFor(kind: RigKind, mock: MockBitbucket, via: string | null, tok
         userEmailsURL: `${profileBase}/2.0/user/emails`,
       };
   return new BitbucketStrategy(
-    { ...urls, consumerKey: CLIENT_ID, callbackURL: '/callback', timeout: TIMEOUT_MS },
+    { ...urls, consumerKey: CLIENT_ID, callbackURL: appCallbackURL(), timeout: TIMEOUT_MS },
     (token, tokenSecret, profile, done) => {
       tokens.push(token, tokenSecret);
       done(null, toUser(profile));
@@ -258,9 +258,14 @@ export async function startRig(kind: RigKind): Promise<Rig> {
   const mock = await createMockBitbucket({ autoApprove: true, clients: [client] });
   const hostile = await startHostile(mock.url);
   const verifiedTokens: string[] = [];
-  const app = await startApp(strategyFor(kind, mock, null, verifiedTokens));
-  const proxied = await startApp(strategyFor(kind, mock, hostile.url, verifiedTokens));
-  const pkce = kind.startsWith('oauth2') ? await startApp(strategyFor(kind, mock, null, verifiedTokens, true)) : null;
+  // Each app's port is opened before its strategy is built: the callback URL must be absolute.
+  const appFor = async (via: string | null, pkce = false): Promise<TestApp> => {
+    await reserveAppURL();
+    return startApp(strategyFor(kind, mock, via, verifiedTokens, pkce));
+  };
+  const app = await appFor(null);
+  const proxied = await appFor(hostile.url);
+  const pkce = kind.startsWith('oauth2') ? await appFor(null, true) : null;
   const privateKeyLine = kind === 'oauth1-dc' ? (rsaKeys().privateKey.split('\n')[1] ?? '') : '';
   return {
     kind,

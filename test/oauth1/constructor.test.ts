@@ -2,8 +2,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { BitbucketStrategy, TokenError, type BitbucketStrategyOptions } from 'passport-bitbucket-oauth';
 
 const verify = (): void => undefined;
+/** Builds a strategy; an options object gets an absolute callbackURL unless it names its own. */
 const construct = (options: unknown, fn: unknown = verify): BitbucketStrategy =>
-  new BitbucketStrategy(options as BitbucketStrategyOptions, fn as () => void);
+  new BitbucketStrategy(
+    (typeof options === 'object' && options !== null
+      ? { callbackURL: 'https://app.example.com/auth/callback', ...options }
+      : options) as BitbucketStrategyOptions,
+    fn as () => void,
+  );
 const { privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -51,7 +57,7 @@ describe('new BitbucketStrategy(options, verify) refuses what cannot work, with 
 
   it('a baseURL that is not an absolute http(s) URL without query, fragment or credentials', () => {
     const cases: [string, string][] = [
-      ['bitbucket.example.com', 'baseURL must be an absolute URL, got "bitbucket.example.com"'],
+      ['bitbucket.example.com', 'baseURL must be an absolute https URL, got "bitbucket.example.com"'],
       ['ftp://bitbucket.example.com', 'baseURL must use https (or http), got ftp:'],
       ['https://bitbucket.example.com/?x=1', 'baseURL must not carry a query, a fragment or credentials'],
       ['https://user:pw@bitbucket.example.com', 'baseURL must not carry a query, a fragment or credentials'],

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { BitbucketStrategy, TokenError, type BitbucketProfile } from 'passport-bitbucket-oauth';
 import { createMockBitbucket, DEFAULT_CLIENT, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
-import { startApp, type TestApp } from '../support/app';
+import { appCallbackURL, reserveAppURL, startApp, type TestApp } from '../support/app';
 import { followApp, login } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 import { callsTo, oauthParamsOf } from './helpers';
@@ -34,8 +34,9 @@ describe('BitbucketStrategy on Bitbucket Data Center (application link, RSA-SHA1
   async function start(extra: { emails?: boolean } = {}): Promise<void> {
     bitbucket = await createMockBitbucket({ autoApprove: true, clients: [{ ...DEFAULT_CLIENT }, DC_CLIENT] });
     profiles = [];
+    await reserveAppURL();
     strategy = new BitbucketStrategy(
-      { baseURL: bitbucket.url, consumerKey: CONSUMER_KEY, privateKey, callbackURL: '/callback', ...extra },
+      { baseURL: bitbucket.url, consumerKey: CONSUMER_KEY, privateKey, callbackURL: appCallbackURL(), ...extra },
       (_token, _tokenSecret, profile, done) => {
         profiles.push(profile);
         done(null, { id: profile.id, username: profile.username });
@@ -62,6 +63,7 @@ describe('BitbucketStrategy on Bitbucket Data Center (application link, RSA-SHA1
       provider: 'bitbucket',
       id: '1',
       deployment: 'datacenter',
+      baseURL: bitbucket.url,
       username: 'jdoe',
       displayName: 'Jane Doe',
       emails: [{ value: 'jane@example.com', primary: true, verified: false }],
@@ -115,8 +117,9 @@ describe('BitbucketStrategy on Bitbucket Data Center (application link, RSA-SHA1
 
   it('an application link that lacks the consumer\'s public key refuses the signature: a TokenError "signature_invalid"', async () => {
     bitbucket = await createMockBitbucket({ autoApprove: true, clients: [{ ...DC_CLIENT, publicKey: undefined }] });
+    await reserveAppURL();
     strategy = new BitbucketStrategy(
-      { baseURL: bitbucket.url, consumerKey: CONSUMER_KEY, privateKey, callbackURL: '/callback' },
+      { baseURL: bitbucket.url, consumerKey: CONSUMER_KEY, privateKey, callbackURL: appCallbackURL() },
       (_t, _s, profile, done) => done(null, profile),
     );
     app = await startApp(strategy);
@@ -132,12 +135,13 @@ describe('BitbucketStrategy on Bitbucket Data Center (application link, RSA-SHA1
 
   it('a consumer signing with HMAC-SHA1 is refused by Data Center: a TokenError "signature_method_rejected"', async () => {
     bitbucket = await createMockBitbucket({ autoApprove: true, clients: [DC_CLIENT] });
+    await reserveAppURL();
     strategy = new BitbucketStrategy(
       {
         baseURL: bitbucket.url,
         consumerKey: CONSUMER_KEY,
         consumerSecret: DC_CLIENT.clientSecret,
-        callbackURL: '/callback',
+        callbackURL: appCallbackURL(),
       },
       (_token, _tokenSecret, profile, done) => done(null, profile),
     );

@@ -86,19 +86,39 @@ describe('other errors Bitbucket may send back to the callback', () => {
     return { status: callback.status, messages: failed.body.messages };
   }
 
-  it('an error other than a denial is shown with its (shortened, one-line) description', async () => {
+  /** Starts a real sign-in in a new browser and returns it with the request token Bitbucket issued. */
+  async function started(): Promise<{ agent: ReturnType<CloudHarness['app']['agent']>; token: string }> {
+    const agent = h.app.agent();
+    const start = await agent.get('/login');
+    return { agent, token: new URL(String(start.headers.location)).searchParams.get('oauth_token') ?? '' };
+  }
+
+  it('an error other than a denial, for a sign-in of this browser, is shown with its (shortened, one-line) description', async () => {
+    const { agent, token } = await started();
     const description = `Something\nbroke ${'x'.repeat(300)}`;
-    const { messages } = await failureMessages(
-      new URLSearchParams({ error: 'server_error', error_description: description, oauth_token: 't' }).toString(),
-    );
-    expect(messages).toEqual([
+    const query = new URLSearchParams({ error: 'server_error', error_description: description, oauth_token: token });
+    const failed = await followApp(agent, await agent.get(`/callback?${query.toString()}`));
+    expect(failed.body.messages).toEqual([
       `Bitbucket did not authorize the sign-in (server_error): Something broke ${'x'.repeat(184)}…`,
     ]);
   });
 
-  it('an oauth_problem other than a denial is named in the message', async () => {
+  it('an oauth_problem other than a denial, for a sign-in of this browser, is named in the message', async () => {
+    const { agent, token } = await started();
+    const failed = await followApp(
+      agent,
+      await agent.get(`/callback?oauth_problem=token_expired&oauth_token=${token}`),
+    );
+    expect(failed.body.messages).toEqual(['Bitbucket did not authorize the sign-in (token_expired)']);
+  });
+
+  it("an error for a request token this browser never asked for shows our fixed text, never the link's", async () => {
+    const query = 'error=server_error&error_description=Call+0800+SCAM+to+restore+your+account&oauth_token=t';
+    expect((await failureMessages(query)).messages).toEqual([
+      'Bitbucket did not complete a sign-in started in this browser. Please sign in again.',
+    ]);
     expect((await failureMessages('oauth_problem=token_expired&oauth_token=t')).messages).toEqual([
-      'Bitbucket did not authorize the sign-in (token_expired)',
+      'Bitbucket did not complete a sign-in started in this browser. Please sign in again.',
     ]);
   });
 

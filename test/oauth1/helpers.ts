@@ -14,7 +14,7 @@ import {
 } from 'passport-bitbucket-oauth/testing';
 import request from 'supertest';
 import { parseAuthorizationHeader } from '../../lib/oauth1/signature';
-import { startApp, type TestApp, type TestAppOptions } from '../support/app';
+import { appCallbackURL, reserveAppURL, startApp, type TestApp, type TestAppOptions } from '../support/app';
 import { pathOf } from '../support/flow';
 
 /** On Bitbucket Cloud one consumer's Key and Secret serve both OAuth 2.0 and OAuth 1.0a. */
@@ -31,7 +31,7 @@ export function cloudOptions(
   bitbucket: MockBitbucket,
   extra: Partial<BitbucketStrategyOptions> = {},
 ): BitbucketStrategyOptions {
-  return { ...bitbucket.oauth1Endpoints(), ...CONSUMER, callbackURL: '/callback', ...extra };
+  return { ...bitbucket.oauth1Endpoints(), ...CONSUMER, callbackURL: appCallbackURL(), ...extra };
 }
 
 /** What the verify callback was given, one entry per call. */
@@ -95,6 +95,7 @@ export interface CloudHarnessOptions {
  */
 export async function startCloud(o: CloudHarnessOptions = {}): Promise<CloudHarness> {
   const bitbucket = await createMockBitbucket({ autoApprove: true, ...o.mock });
+  await reserveAppURL();
   const verified: VerifyCall[] = [];
   const strategy = new BitbucketStrategy(cloudOptions(bitbucket, o.options), (token, tokenSecret, profile, done) => {
     // NOTE: with skipUserProfile the profile is undefined, whatever the verify type says.

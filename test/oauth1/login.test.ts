@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BitbucketStrategy } from 'passport-bitbucket-oauth';
 import { createMockBitbucket, DEFAULT_CLIENT } from 'passport-bitbucket-oauth/testing';
-import { startApp } from '../support/app';
+import { reserveAppURL, startApp } from '../support/app';
 import { login } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 import { callsTo, cloudOptions, JANE, oauthParamsOf, startCloud, useCloud } from './helpers';
@@ -50,6 +50,7 @@ describe('BitbucketStrategy signing a user in over OAuth 1.0a through the mock B
       provider: 'bitbucket',
       id: JANE.uuid,
       deployment: 'cloud',
+      baseURL: 'https://bitbucket.org',
       accountId: JANE.accountId,
       nickname: 'Jane Doe',
       username: 'jdoe',
@@ -222,18 +223,10 @@ describe('BitbucketStrategy options', () => {
     );
   });
 
-  it('without a callbackURL asks for an out-of-band verifier, which the callback then accepts', async () => {
-    const h = await startCloud({ options: { callbackURL: undefined } });
-    close = h.close;
-    const agent = h.app.agent();
-    const start = await agent.get('/login');
-    expect(oauthParamsOf(callsTo(h.bitbucket, 'requestToken')[0]).oauth_callback).toBe('oob');
-    const page = await fetch(String(start.headers.location));
-    expect(page.status).toBe(200);
-    const verifier = /verification code in the application: ([\w-]+)/.exec(await page.text())?.[1];
-    const token = new URL(String(start.headers.location)).searchParams.get('oauth_token');
-    const callback = await agent.get(`/callback?oauth_token=${token}&oauth_verifier=${verifier}`);
-    expect(callback.body.user).toEqual({ id: JANE.uuid, email: 'jane@example.com' });
+  it('without a callbackURL refuses to start: Bitbucket would strand the user on an out-of-band page', async () => {
+    await expect(startCloud({ options: { callbackURL: undefined } })).rejects.toThrow(
+      'callbackURL must be an absolute http(s) URL such as "https://app.example.com/auth/bitbucket/callback", got undefined',
+    );
   });
 });
 
@@ -245,6 +238,7 @@ describe("a subclass adding request-token parameters (passport-oauth1's requestT
       }
     }
     const bitbucket = await createMockBitbucket({ autoApprove: true });
+    await reserveAppURL();
     const app = await startApp(
       new WithAccessType(cloudOptions(bitbucket), (_t, _s, profile, done) => done(null, { id: profile.id })),
     );
@@ -291,6 +285,7 @@ describe('BitbucketStrategy endpoint overrides', () => {
     const bitbucket = await createMockBitbucket({ autoApprove: true });
     const proxy = await startRecordingProxy(bitbucket.url);
     const at = (path: string): string => `${proxy.url}${path}`;
+    await reserveAppURL();
     const strategy = new BitbucketStrategy(
       cloudOptions(bitbucket, {
         requestTokenURL: at('/api/1.0/oauth/request_token/'),

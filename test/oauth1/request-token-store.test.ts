@@ -1,8 +1,7 @@
 import type { Request } from 'express';
 import { BitbucketStrategy, type RequestTokenStore } from 'passport-bitbucket-oauth';
 import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
-import { SessionRequestTokenStore } from '../../lib/oauth1/request-token-store';
-import { startApp, type TestApp } from '../support/app';
+import { reserveAppURL, startApp, type TestApp } from '../support/app';
 import { login } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 import { callsTo, cloudOptions, JANE, oauthParamsOf } from './helpers';
@@ -44,6 +43,7 @@ describe('a custom request-token store given as the store option', () => {
   beforeEach(async () => {
     bitbucket = await createMockBitbucket({ autoApprove: true });
     store = new RecordingStore();
+    await reserveAppURL();
     const strategy = new BitbucketStrategy(cloudOptions(bitbucket, { store }), (_t, _s, profile, done) =>
       done(null, { id: profile.id }),
     );
@@ -83,6 +83,7 @@ describe('a custom store that fails', () => {
       set: (_req, _token, _secret, cb) => cb(new Error('store unavailable (set)')),
       destroy: (_req, _token, cb) => cb(new Error('store unavailable (destroy)')),
     };
+    await reserveAppURL();
     const app = await startApp(
       new BitbucketStrategy(cloudOptions(bitbucket, { store: broken }), (_t, _s, p, done) => done(null, p)),
     );
@@ -94,52 +95,5 @@ describe('a custom store that fails', () => {
       await app.close();
       await bitbucket.close();
     }
-  });
-});
-
-describe('the default session store (unit)', () => {
-  const store = new SessionRequestTokenStore('oauth:bitbucket');
-  const req = (session?: Record<string, unknown>): Request => ({ session }) as unknown as Request;
-  const get = (r: Request, token: string): Promise<unknown[]> =>
-    new Promise((resolve) => store.get(r, token, (...args) => resolve(args)));
-
-  it('hands back the secret only for the token this session asked for', async () => {
-    const session: Record<string, unknown> = {};
-    await new Promise<void>((resolve) => store.set(req(session), 'tok', 'sec', () => resolve()));
-    expect(session).toEqual({ 'oauth:bitbucket': { oauth_token: 'tok', oauth_token_secret: 'sec' } });
-    expect(await get(req(session), 'tok')).toEqual([null, 'sec']);
-    expect(await get(req(session), 'tok2')).toEqual([
-      null,
-      false,
-      { message: 'This Bitbucket sign-in was not started in this browser. Please sign in again.' },
-    ]);
-    expect(await get(req(session), 'to')).toEqual([
-      null,
-      false,
-      { message: 'This Bitbucket sign-in was not started in this browser. Please sign in again.' },
-    ]);
-  });
-
-  it('treats a damaged session entry as no sign-in in progress', async () => {
-    const none = { message: 'No Bitbucket sign-in is in progress in this browser. Please sign in again.' };
-    expect(await get(req({ 'oauth:bitbucket': 'tok' }), 'tok')).toEqual([null, false, none]);
-    expect(await get(req({ 'oauth:bitbucket': { oauth_token: 'tok' } }), 'tok')).toEqual([null, false, none]);
-    expect(await get(req({ 'oauth:bitbucket': { oauth_token: 1, oauth_token_secret: 'sec' } }), '1')).toEqual([
-      null,
-      false,
-      none,
-    ]);
-  });
-
-  it('destroy forgets the entry, and is harmless without a session', async () => {
-    const session: Record<string, unknown> = {
-      'oauth:bitbucket': { oauth_token: 'tok', oauth_token_secret: 'sec' },
-      other: 1,
-    };
-    await new Promise<void>((resolve) => store.destroy(req(session), 'tok', () => resolve()));
-    expect(session).toEqual({ other: 1 });
-    await expect(
-      new Promise<unknown[]>((resolve) => store.destroy(req(), 'tok', (...args) => resolve(args))),
-    ).resolves.toEqual([]);
   });
 });

@@ -1,15 +1,17 @@
 import { BitbucketStrategy, InternalOAuthError, TokenError, type RequestTokenStore } from 'passport-bitbucket-oauth';
 import { createMockBitbucket, DEFAULT_CLIENT } from 'passport-bitbucket-oauth/testing';
 import request from 'supertest';
-import { startApp } from '../support/app';
+import { reserveAppURL, startApp } from '../support/app';
 import { followApp, login } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 import { approveWithoutReturning, callsTo, cloudOptions, JANE, useCloud } from './helpers';
 
 guardProcess();
 
-const NOT_THIS_BROWSER = 'This Bitbucket sign-in was not started in this browser. Please sign in again.';
-const NOT_IN_PROGRESS = 'No Bitbucket sign-in is in progress in this browser. Please sign in again.';
+// One text for both: a browser cannot tell a foreign sign-in from one it already finished.
+const NOT_THIS_BROWSER =
+  'This Bitbucket sign-in was not started in this browser, or was already finished. Please sign in again.';
+const NOT_IN_PROGRESS = NOT_THIS_BROWSER;
 const EXPIRED = 'The sign-in link has expired or was already used. Please sign in again.';
 
 describe('a callback that does not belong to the browser delivering it', () => {
@@ -87,6 +89,7 @@ describe('a verifier delivered twice (the callback URL replayed)', () => {
       destroy: (_req, _token, cb) => cb(),
     };
     const bitbucket = await createMockBitbucket({ autoApprove: true });
+    await reserveAppURL();
     const app = await startApp(
       new BitbucketStrategy(cloudOptions(bitbucket, { store }), (_t, _s, profile, done) =>
         done(null, { id: profile.id }),
@@ -113,6 +116,7 @@ describe('a wrong consumer secret', () => {
   it("reaches the error handler as a TokenError carrying Bitbucket's plain-text answer, and never the secret", async () => {
     const bitbucket = await createMockBitbucket({ autoApprove: true });
     const secret = 'wrong-secret-d4f1e2';
+    await reserveAppURL();
     const app = await startApp(
       new BitbucketStrategy(cloudOptions(bitbucket, { consumerSecret: secret }), (_t, _s, profile, done) =>
         done(null, profile),
@@ -154,6 +158,7 @@ describe('a wrong consumer secret', () => {
 describe('an app without session middleware', () => {
   it('cannot start a sign-in, and says why', async () => {
     const bitbucket = await createMockBitbucket({ autoApprove: true });
+    await reserveAppURL();
     const app = await startApp(
       new BitbucketStrategy(cloudOptions(bitbucket), (_t, _s, profile, done) => done(null, profile)),
       {
@@ -164,7 +169,7 @@ describe('an app without session middleware', () => {
       expect((await request(app.url).get('/login')).status).toBe(500);
       expect((await request(app.url).get('/callback?oauth_token=t&oauth_verifier=v')).status).toBe(500);
       const message =
-        'OAuth 1.0a sign-in needs a session: add express-session (or another session middleware) before passport.';
+        'Bitbucket sign-in needs a session to keep its state between the redirects: add express-session (or another session middleware) before passport.';
       expect(app.errors.map((e) => e.message)).toEqual([message, message]);
       expect(callsTo(bitbucket, 'accessToken')).toEqual([]);
     } finally {

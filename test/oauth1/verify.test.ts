@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { BitbucketStrategy, type BitbucketProfile, type VerifyCallback } from 'passport-bitbucket-oauth';
 import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
-import { startApp, type TestApp } from '../support/app';
+import { reserveAppURL, startApp, type TestApp } from '../support/app';
 import { login } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 import { cloudOptions, JANE } from './helpers';
@@ -31,6 +31,7 @@ describe('the verify callback of BitbucketStrategy, in each of its four shapes',
 
   beforeEach(async () => {
     bitbucket = await createMockBitbucket({ autoApprove: true });
+    await reserveAppURL();
     seen = [];
   });
   afterEach(async () => {
@@ -116,6 +117,7 @@ describe('the verify callback of BitbucketStrategy, in each of its four shapes',
   });
 
   it('a verify that refuses the user (done(null, false, info)) sends them to failureRedirect with its message', async () => {
+    await reserveAppURL();
     app = await startApp(
       new BitbucketStrategy(cloudOptions(bitbucket), (_token, _tokenSecret, _profile, cb) =>
         cb(null, false, { message: 'Not on the guest list.' }),
@@ -129,6 +131,7 @@ describe('the verify callback of BitbucketStrategy, in each of its four shapes',
   });
 
   it('a verify that throws reaches the error handler, not the process', async () => {
+    await reserveAppURL();
     app = await startApp(
       new BitbucketStrategy(cloudOptions(bitbucket), () => {
         throw new Error('database down');

@@ -39,16 +39,18 @@ describe('the BitbucketOAuth2Strategy constructor', () => {
 
   it('refuses a baseURL that is not an absolute URL', () => {
     expect(() => construct({ ...valid, baseURL: 'bitbucket.example.com' })).toThrow(
-      new TypeError('baseURL must be an absolute URL, got "bitbucket.example.com"'),
+      new TypeError('baseURL must be an absolute https URL, got "bitbucket.example.com"'),
     );
     expect(() => construct({ ...valid, baseURL: '' })).toThrow(
-      new TypeError('baseURL must be an absolute URL, got ""'),
+      new TypeError('baseURL must be an absolute https URL, got ""'),
     );
   });
 
   it('refuses a baseURL that is not http(s)', () => {
     expect(() => construct({ ...valid, baseURL: 'ftp://bitbucket.example.com' })).toThrow(
-      new TypeError('baseURL must use https (or http), got ftp:'),
+      new TypeError(
+        'baseURL must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "ftp://bitbucket.example.com"',
+      ),
     );
   });
 
@@ -82,7 +84,7 @@ describe('the BitbucketOAuth2Strategy constructor', () => {
 
   it('refuses PKCE without state, as passport-oauth2 does', () => {
     expect(() => construct({ ...valid, pkce: true, state: false })).toThrow(
-      new TypeError('OAuth2Strategy requires `state: true` option when PKCE is enabled'),
+      new TypeError('pkce needs state: the code verifier is kept with the pending sign-in; remove state: false'),
     );
   });
 

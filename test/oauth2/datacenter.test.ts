@@ -8,7 +8,7 @@ import {
   type BitbucketTokenParams,
 } from 'passport-bitbucket-oauth';
 import { DEFAULT_CLIENT, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
-import { startApp } from '../support/app';
+import { appCallbackURL, startApp } from '../support/app';
 import { followApp, login } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 import {
@@ -39,7 +39,7 @@ const dcOptions = (
   baseURL: mock.url,
   clientID: DEFAULT_CLIENT.clientId,
   clientSecret: DEFAULT_CLIENT.clientSecret,
-  callbackURL: '/callback',
+  callbackURL: appCallbackURL(),
 });
 
 describe('Data Center OAuth 2.0 with baseURL only', () => {
@@ -51,7 +51,7 @@ describe('Data Center OAuth 2.0 with baseURL only', () => {
     expect(strategy.name).toBe('bitbucket-oauth2');
   });
 
-  it('sends the browser to {base}/rest/oauth2/latest/authorize with the default scope PUBLIC_REPOS', async () => {
+  it('sends the browser to {base}/rest/oauth2/latest/authorize with the default scope PUBLIC_REPOS and a PKCE S256 challenge', async () => {
     const start = await harness().app.agent().get('/login');
     const location = new URL(String(start.headers.location));
     expect(location.origin + location.pathname).toBe(`${harness().mock.url}/rest/oauth2/latest/authorize`);
@@ -60,7 +60,10 @@ describe('Data Center OAuth 2.0 with baseURL only', () => {
       response_type: 'code',
       redirect_uri: `${harness().app.url}/callback`,
       scope: 'PUBLIC_REPOS',
-      state: expect.stringMatching(/^[A-Za-z0-9]{24}$/),
+      state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      // PKCE is on by default on Data Center, which supports it.
+      code_challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      code_challenge_method: 'S256',
     });
   });
 
@@ -72,6 +75,7 @@ describe('Data Center OAuth 2.0 with baseURL only', () => {
     expect(seen[0]?.profile).toEqual({
       provider: 'bitbucket',
       deployment: 'datacenter',
+      baseURL: url,
       id: '1',
       username: 'jdoe',
       displayName: 'Jane Doe',
@@ -115,6 +119,7 @@ describe('Data Center OAuth 2.0 with baseURL only', () => {
       grant_type: 'authorization_code',
       code: expect.any(String),
       redirect_uri: `${harness().app.url}/callback`,
+      code_verifier: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       client_id: 'mock-client-id',
       client_secret: 'mock-client-secret',
     });

@@ -29,10 +29,12 @@ describe('oauth2Endpoints', () => {
 
   it('refuses a base URL that is not absolute http(s)', () => {
     expect(() => oauth2Endpoints('/bitbucket')).toThrow(
-      new TypeError('baseURL must be an absolute URL, got "/bitbucket"'),
+      new TypeError('baseURL must be an absolute https URL, got "/bitbucket"'),
     );
     expect(() => oauth2Endpoints('file:///etc/passwd')).toThrow(
-      new TypeError('baseURL must use https (or http), got file:'),
+      new TypeError(
+        'baseURL must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "file:///etc/passwd"',
+      ),
     );
   });
 });

@@ -12,7 +12,7 @@ import {
   type MockRequestRecord,
 } from 'passport-bitbucket-oauth/testing';
 import type request from 'supertest';
-import { startApp, type TestApp, type TestAppOptions } from '../support/app';
+import { appCallbackURL, reserveAppURL, startApp, type TestApp, type TestAppOptions } from '../support/app';
 import { pathOf } from '../support/flow';
 
 /** The mock's default consumer secret: it must never show up in an error. */
@@ -30,7 +30,7 @@ export function cloudOptions(
     ...mock.oauth2Endpoints(),
     clientID: DEFAULT_CLIENT.clientId,
     clientSecret: DEFAULT_CLIENT.clientSecret,
-    callbackURL: '/callback',
+    callbackURL: appCallbackURL(),
     ...extra,
   };
 }
@@ -52,6 +52,7 @@ export function useHarness<S extends Strategy & { name?: string }>(
   let harness: Harness<S> | undefined;
   beforeAll(async () => {
     const mock = await createMockBitbucket({ autoApprove: true, ...options.mock });
+    await reserveAppURL();
     const strategy = build(mock);
     const app = await startApp(strategy, options.app);
     harness = { mock, app, strategy };

@@ -61,6 +61,7 @@ describe('a successful sign-in with the 4-argument verify (accessToken, refreshT
     expect(profile).toEqual({
       provider: 'bitbucket',
       deployment: 'cloud',
+      baseURL: 'https://bitbucket.org',
       id: JDOE_UUID,
       accountId: '5c65cab48bcc9e016aeece31',
       nickname: 'Jane Doe',

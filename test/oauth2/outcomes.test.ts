@@ -8,9 +8,11 @@ import {
   errorTexts,
   expectNoCredentials,
   JDOE_UUID,
+  locationQuery,
   requestsTo,
   useHarness,
 } from './helpers';
+import type { TestApp } from '../support/app';
 
 guardProcess();
 
@@ -36,9 +38,15 @@ describe('Bitbucket sending the user back with an error instead of a code', () =
     expect(harness().app.errors).toEqual([]);
   });
 
-  it('any other error (server_error) goes to failureRedirect too, with Bitbucket’s description, not to a 500', async () => {
+  /** Starts a sign-in in a new browser; returns the browser and the state Bitbucket would send back. */
+  async function started(): Promise<{ agent: ReturnType<TestApp['agent']>; state: string }> {
     const agent = harness().app.agent();
-    const callback = await agent.get('/callback?error=server_error&error_description=x');
+    return { agent, state: locationQuery(await agent.get('/login')).state ?? '' };
+  }
+
+  it('any other error (server_error) goes to failureRedirect too, with Bitbucket’s description, not to a 500', async () => {
+    const { agent, state } = await started();
+    const callback = await agent.get(`/callback?error=server_error&error_description=x&state=${state}`);
     expect(callback.status).toBe(302);
     expect((await followApp(agent, callback)).body).toEqual({
       messages: ['Bitbucket did not authorize the sign-in (server_error): x'],
@@ -47,16 +55,16 @@ describe('Bitbucket sending the user back with an error instead of a code', () =
   });
 
   it('an error without a description is named in the message', async () => {
-    const agent = harness().app.agent();
-    const callback = await agent.get('/callback?error=temporarily_unavailable');
+    const { agent, state } = await started();
+    const callback = await agent.get(`/callback?error=temporarily_unavailable&state=${state}`);
     expect((await followApp(agent, callback)).body).toEqual({
       messages: ['Bitbucket did not authorize the sign-in (temporarily_unavailable)'],
     });
   });
 
   it('an error next to a code wins: the code is not exchanged', async () => {
-    const agent = harness().app.agent();
-    const callback = await agent.get('/callback?code=abc&error=access_denied');
+    const { agent, state } = await started();
+    const callback = await agent.get(`/callback?code=abc&error=access_denied&state=${state}`);
     expect((await followApp(agent, callback)).body).toEqual({
       messages: ['You did not allow access to your Bitbucket account.'],
     });
@@ -123,7 +131,9 @@ describe('a code that was already used', () => {
     expect((await agent.get(callbackPath)).status).toBe(200);
     const replay = await agent.get(callbackPath);
     expect((await followApp(agent, replay)).body).toEqual({
-      messages: ['Unable to verify authorization request state.'],
+      messages: [
+        'This Bitbucket sign-in was not started in this browser, or was already finished. Please sign in again.',
+      ],
     });
     expect(requestsTo(harness().mock, 'token')).toHaveLength(1);
   });

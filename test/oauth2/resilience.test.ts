@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BitbucketOAuth2Strategy, TokenError, type BitbucketProfile } from 'passport-bitbucket-oauth';
 import { DEFAULT_CLIENT, DEFAULT_USERS } from 'passport-bitbucket-oauth/testing';
+import { appCallbackURL } from '../support/app';
 import { login, pathOf } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 import { CLIENT_SECRET, cloudOptions, useHarness } from './helpers';
@@ -115,7 +116,7 @@ describe('a Data Center user whose name has capitals (slug is lower case)', () =
           baseURL: mock.url,
           clientID: DEFAULT_CLIENT.clientId,
           clientSecret: DEFAULT_CLIENT.clientSecret,
-          callbackURL: '/callback',
+          callbackURL: appCallbackURL(),
         },
         (_a, _r, profile, done) => done(null, { id: profile.id, username: profile.username }),
       ),

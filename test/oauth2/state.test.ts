@@ -25,6 +25,10 @@ function withParam(path: string, name: string, value: string | null): string {
   return url.pathname + url.search;
 }
 
+/** What a callback that matches no pending sign-in of this browser fails with. */
+const NOT_THIS_BROWSER =
+  'This Bitbucket sign-in was not started in this browser, or was already finished. Please sign in again.';
+
 describe('CSRF state, on by default', () => {
   const harness = useHarness(
     (mock) =>
@@ -34,8 +38,9 @@ describe('CSRF state, on by default', () => {
   it('puts a fresh random state on every authorize URL', async () => {
     const first = locationQuery(await harness().app.agent().get('/login')).state;
     const second = locationQuery(await harness().app.agent().get('/login')).state;
-    expect(first).toMatch(/^[A-Za-z0-9]{24}$/);
-    expect(second).toMatch(/^[A-Za-z0-9]{24}$/);
+    // 32 random bytes, base64url.
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(second).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(first).not.toBe(second);
   });
 
@@ -44,7 +49,7 @@ describe('CSRF state, on by default', () => {
     const callbackPath = await authorizeOnly(agent, harness().mock);
     const callback = await agent.get(withParam(callbackPath, 'state', 'forged-state'));
     expect(callback.status).toBe(302);
-    expect((await followApp(agent, callback)).body).toEqual({ messages: ['Invalid authorization request state.'] });
+    expect((await followApp(agent, callback)).body).toEqual({ messages: [NOT_THIS_BROWSER] });
     expect(requestsTo(harness().mock, 'token')).toEqual([]);
     expect(harness().app.errors).toEqual([]);
   });
@@ -53,7 +58,7 @@ describe('CSRF state, on by default', () => {
     const agent = harness().app.agent();
     const callbackPath = await authorizeOnly(agent, harness().mock);
     const callback = await agent.get(withParam(callbackPath, 'state', null));
-    expect((await followApp(agent, callback)).body).toEqual({ messages: ['Invalid authorization request state.'] });
+    expect((await followApp(agent, callback)).body).toEqual({ messages: [NOT_THIS_BROWSER] });
     expect(requestsTo(harness().mock, 'token')).toEqual([]);
   });
 
@@ -62,7 +67,7 @@ describe('CSRF state, on by default', () => {
     const other = harness().app.agent();
     const callback = await other.get(callbackPath);
     expect((await followApp(other, callback)).body).toEqual({
-      messages: ['Unable to verify authorization request state.'],
+      messages: [NOT_THIS_BROWSER],
     });
     expect(requestsTo(harness().mock, 'token')).toEqual([]);
   });
@@ -173,7 +178,7 @@ describe('store: true (passport-oauth2’s session StateStore)', () => {
     const agent = harness().app.agent();
     const callbackPath = await authorizeOnly(agent, harness().mock);
     const forged = await agent.get(withParam(callbackPath, 'state', 'forged-state'));
-    expect((await followApp(agent, forged)).body).toEqual({ messages: ['Invalid authorization request state.'] });
+    expect((await followApp(agent, forged)).body).toEqual({ messages: [NOT_THIS_BROWSER] });
   });
 });
 

@@ -18,6 +18,7 @@ describe('parseCloudProfile on the user obtained from bitbucket-facts.md (Atlass
     expect(profile).toEqual({
       provider: 'bitbucket',
       deployment: 'cloud',
+      baseURL: 'https://bitbucket.org',
       id: '{768f8c62-7f2a-4914-bf33-3f412fc1d3a4}',
       accountId: '5c65cab48bcc9e016aeece31',
       nickname: 'Jane Doe',

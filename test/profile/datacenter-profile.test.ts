@@ -16,6 +16,7 @@ describe('parseDataCenterProfile on the Data Center user obtained from bitbucket
     expect(parseDataCenterProfile(json, BASE, raw)).toEqual({
       provider: 'bitbucket',
       deployment: 'datacenter',
+      baseURL: BASE,
       id: '1',
       username: 'jcitizen',
       displayName: 'Jane Citizen',

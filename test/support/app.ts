@@ -6,6 +6,7 @@
  *   GET /me        → JSON { user } from the session
  *   errors         → 500 JSON { name, message, code, status }, and recorded in `errors`
  */
+import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
@@ -29,6 +30,35 @@ export interface TestAppOptions {
   callbackOptions?: Record<string, unknown>;
   /** No session middleware at all (to test what happens without one). */
   withoutSession?: boolean;
+  /** The express-session store; default MemoryStore. */
+  sessionStore?: session.Store;
+}
+
+/** A server listening before its app exists, so the strategy can be built with the app's absolute URL. */
+let reserved: { server: http.Server; url: string } | undefined;
+
+/**
+ * Opens the next app's port now and returns its `http://127.0.0.1:PORT`.
+ * NOTE: strategies refuse a relative `callbackURL` (it would trust the Host header), so a test app's
+ * callback URL must be known before the strategy is built; the next {@link startApp} serves on this port.
+ */
+export async function reserveAppURL(): Promise<string> {
+  if (reserved) return reserved.url;
+  const server = http.createServer();
+  // Unreferenced until it serves: a reservation no test used must not keep the test process alive.
+  server.unref();
+  server.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  reserved = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return reserved.url;
+}
+
+/**
+ * The absolute callback URL of the app {@link reserveAppURL} opened; a port-less loopback URL when none
+ * is (tests that only construct a strategy).
+ */
+export function appCallbackURL(): string {
+  return `${reserved?.url ?? 'http://127.0.0.1'}/callback`;
 }
 
 export async function startApp(strategy: Strategy & { name?: string }, options: TestAppOptions = {}): Promise<TestApp> {
@@ -41,7 +71,14 @@ export async function startApp(strategy: Strategy & { name?: string }, options: 
   const app = express();
   for (const mw of options.before ?? []) app.use(mw);
   if (!options.withoutSession) {
-    app.use(session({ secret: 'test-session-secret', resave: false, saveUninitialized: false }));
+    app.use(
+      session({
+        secret: 'test-session-secret',
+        resave: false,
+        saveUninitialized: false,
+        ...(options.sessionStore ? { store: options.sessionStore } : {}),
+      }),
+    );
     app.use(passport.session());
   }
   app.use(passport.initialize());
@@ -63,9 +100,11 @@ export async function startApp(strategy: Strategy & { name?: string }, options: 
     res.status(500).json({ name: err.name, message: err.message, code: err.code ?? null, status: err.status ?? null });
   });
 
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await reserveAppURL();
+  const server = (reserved as { server: http.Server }).server;
+  reserved = undefined;
+  server.ref();
+  server.on('request', app);
   return {
     url,
     errors,

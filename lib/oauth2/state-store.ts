@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+import { missingSession, noMatchMessage, type PendingLogins } from '../pending-logins';
+
+/** passport-oauth2's `loaded` callback: `ok` is `true` or the PKCE verifier; the third argument is the
+ * app state on success and the failure's info otherwise. */
+type Loaded = (err: Error | null, ok?: string | boolean, stateOrInfo?: unknown) => void;
+
+/**
+ * passport-oauth2's state-store interface, over {@link PendingLogins}: each sign-in gets its own random
+ * `state`, and keeps its PKCE verifier and the app's `state` option next to it.
+ *
+ * NOTE: passport-oauth2 picks the arities it calls by `Function.length`: `store` takes five
+ * parameters (req, verifier, state, meta, callback) and `verify` four (req, state, meta, callback).
+ */
+export class PendingLoginStateStore {
+  constructor(private readonly pending: PendingLogins) {}
+
+  store(
+    req: Request,
+    verifier: string | undefined,
+    appState: unknown,
+    _meta: unknown,
+    callback: (err: Error | null, state?: string) => void,
+  ): void {
+    // 32 random bytes: the state is the only thing that ties the callback to this browser's sign-in.
+    const handle = randomBytes(32).toString('base64url');
+    try {
+      this.pending.add(req, {
+        handle,
+        ...(typeof verifier === 'string' ? { verifier } : {}),
+        ...(appState !== undefined ? { appState } : {}),
+      });
+    } catch (err) {
+      return callback(err instanceof Error ? err : missingSession());
+    }
+    callback(null, handle);
+  }
+
+  verify(req: Request, state: unknown, _meta: unknown, callback: Loaded): void {
+    const found = this.pending.take(req, typeof state === 'string' ? state : undefined);
+    if ('problem' in found) {
+      if (found.problem === 'no_session') return callback(missingSession());
+      return callback(null, false, { message: noMatchMessage(found.problem) });
+    }
+    callback(null, found.login.verifier ?? true, found.login.appState);
+  }
+}
