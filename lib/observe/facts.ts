@@ -3,22 +3,13 @@ import { isObject } from '../narrow';
 
 /** A URL without its query string and fragment: where credentials may travel, they never reach a log. */
 export function endpointOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return '(not a URL)';
-  }
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
 }
 
-/** The page a paginated URL asks for: Bitbucket Cloud's `page` parameter; 1 otherwise. */
+/** The page a paginated URL asks for: Bitbucket Cloud's `page` parameter (its `next` links carry it); 1 otherwise. */
 export function pageOf(url: string): number {
-  try {
-    const page = Number(new URL(url).searchParams.get('page') ?? '1');
-    return Number.isSafeInteger(page) && page > 0 ? page : 1;
-  } catch {
-    return 1;
-  }
+  return Number(new URL(url).searchParams.get('page') ?? 1);
 }
 
 /** What a log line and an outcome say about an error: its class, code, status and one-line message. */
@@ -29,19 +20,19 @@ export interface ErrorFacts {
   message: string;
 }
 
-/** A string or number field of an object, if any. */
+/** A field of an object (an error is one), if any. */
 function field(source: unknown, name: string): unknown {
-  return isObject(source) || source instanceof Error ? (source as Record<string, unknown>)[name] : undefined;
+  return isObject(source) ? source[name] : undefined;
 }
 
 function stringField(source: unknown, name: string): string | null {
   const value = field(source, name);
-  return typeof value === 'string' && value !== '' ? excerpt(value, 64) : null;
+  return typeof value === 'string' ? excerpt(value, 64) : null;
 }
 
 function numberField(source: unknown, name: string): number | null {
   const value = field(source, name);
-  return typeof value === 'number' && Number.isInteger(value) ? value : null;
+  return typeof value === 'number' ? value : null;
 }
 
 /**
@@ -52,7 +43,7 @@ function numberField(source: unknown, name: string): number | null {
 export function errorFacts(err: unknown): ErrorFacts {
   const inner = field(err, 'oauthError');
   return {
-    name: err instanceof Error ? err.name : typeof err,
+    name: err instanceof Error ? err.name : `${typeof err} (not an Error)`,
     code: stringField(err, 'code') ?? stringField(inner, 'code'),
     status:
       numberField(err, 'statusCode') ??

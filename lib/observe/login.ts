@@ -1,4 +1,5 @@
 import type { Deployment } from '../endpoints';
+import type { BitbucketProfile } from '../profile-types';
 import { excerpt } from '../errors';
 import { isObject } from '../narrow';
 import { loginChannel, type LoginOutcomeMessage } from './channels';
@@ -49,16 +50,16 @@ type Outcome = Pick<LoginOutcomeMessage, 'outcome' | 'reason' | 'errorName' | 's
  */
 export function observeLogin(
   strategy: ObservableStrategy,
-  req: unknown,
+  req: { query?: unknown },
   protocol: 'oauth2' | 'oauth1',
   pending?: PendingCount | null,
 ): void {
   const log = protocolLog(protocol);
   if (!loginChannel.hasSubscribers && !log.enabled) return;
   const target = strategy as unknown as Delegate;
-  const query = isObject(req) && isObject(req.query) ? req.query : {};
-  const body = protocol === 'oauth2' && isObject(req) && isObject(req.body) ? req.body : {};
-  if (!CALLBACK_MARKERS[protocol].some((name) => name in query || name in body)) {
+  // NOTE: Bitbucket sends the user back with a GET (no `response_mode=form_post`): the query tells the legs apart.
+  const query = Object(req.query) as Record<string, unknown>;
+  if (!CALLBACK_MARKERS[protocol].some((name) => name in query)) {
     if (log.enabled) watchFirstLeg(target, req, protocol, log, pending ?? null);
     return;
   }
@@ -66,15 +67,20 @@ export function observeLogin(
   let profileId: string | null = null;
   let finished = false;
   if (log.enabled) {
-    const names = [...Object.keys(query), ...Object.keys(body)].map((name) => excerpt(name, 40));
-    log('%s', `callback: parameters ${names.length > 0 ? names.join(', ') : '(none)'}`);
+    log(
+      '%s',
+      `callback: parameters ${Object.keys(query)
+        .map((name) => excerpt(name, 40))
+        .join(', ')}`,
+    );
     announceExchange(target, protocol, log);
   }
   const finish = (outcome: Outcome, detail?: string): void => {
+    /* istanbul ignore if -- passport calls one action per request; this keeps one message whatever a subclass does */
     if (finished) return;
     finished = true;
     const message: LoginOutcomeMessage = {
-      strategy: target.name ?? '',
+      strategy: String(target.name),
       deployment: target.deployment,
       ...outcome,
       durationMs: since(started),
@@ -87,10 +93,11 @@ export function observeLogin(
     const done = args.pop() as (err?: unknown, profile?: unknown) => void;
     return call([
       ...args,
-      (err?: unknown, profile?: unknown): void => {
-        if (!err && isObject(profile)) {
-          profileId = typeof profile.id === 'string' ? profile.id : null;
-          if (log.enabled) log('%s', describeProfile(profile));
+      (err?: unknown, profile?: BitbucketProfile): void => {
+        // Passport only asks for the profile when it is to be read (not with skipUserProfile): one comes, or an error.
+        if (!err) {
+          profileId = (profile as BitbucketProfile).id;
+          if (log.enabled) log('%s', describeProfile(profile as BitbucketProfile));
         }
         done(err, profile);
       },
@@ -101,10 +108,11 @@ export function observeLogin(
     return call(args);
   });
   around(target, 'fail', (args, call) => {
+    // The strategies fail with `{ message }` and a status; a verify callback's `done(null, false, info)` with `info`.
     const [challenge, status] = args;
-    const text = typeof challenge === 'string' ? challenge : isObject(challenge) ? challenge.message : undefined;
-    const code = typeof status === 'number' ? status : typeof challenge === 'number' ? challenge : 401;
-    finish({ outcome: 'fail', reason: typeof text === 'string' ? excerpt(text) : null, errorName: null, status: code });
+    const text = isObject(challenge) ? challenge.message : challenge;
+    const reason = typeof text === 'string' ? excerpt(text) : null;
+    finish({ outcome: 'fail', reason, errorName: null, status: typeof status === 'number' ? status : 401 });
     return call(args);
   });
   around(target, 'error', (args, call) => {
@@ -135,8 +143,7 @@ function watchFirstLeg(
   pending: PendingCount | null,
 ): void {
   around(target, 'redirect', (args, call) => {
-    const url = typeof args[0] === 'string' ? args[0] : '';
-    log('%s', describeRedirect(url, protocol, pending?.count(req)));
+    log('%s', describeRedirect(String(args[0]), protocol, pending?.count(req)));
     return call(args);
   });
   around(target, 'error', (args, call) => {
@@ -153,6 +160,7 @@ function watchFirstLeg(
 function announceExchange(target: Delegate, protocol: 'oauth2' | 'oauth1', log: DebugLog): void {
   const key = TOKEN_CLIENT[protocol];
   const client: unknown = (target as unknown as Record<string, unknown>)[key];
+  /* istanbul ignore if -- passport-oauth2 and passport-oauth1 have always had this client */
   if (!isObject(client) || typeof client.getOAuthAccessToken !== 'function') return;
   const exchange = client.getOAuthAccessToken as Method;
   const shadow = Object.create(client) as Record<string, unknown>;

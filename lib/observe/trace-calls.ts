@@ -56,7 +56,8 @@ export function traceToken<T>(
   const kept: Kept<T> = {};
   const work = async (): Promise<TokenTraceResult> => {
     kept.value = await run(context);
-    return { status: context.status ?? 0, ...summarize(kept.value) };
+    // The status is noted as soon as an answer arrives, and only an answer resolves `run`.
+    return { status: Number(context.status), ...summarize(kept.value) };
   };
   return (channel ? channel.tracePromise(work, context) : work()).then(
     (result) => {
@@ -107,7 +108,7 @@ export function traceAPICall<T>(
   const kept: Kept<T> = {};
   const work = async (): Promise<{ status: number }> => {
     kept.value = await run(context);
-    return { status: context.status ?? 0 };
+    return { status: Number(context.status) };
   };
   const where = (): string => `GET ${context.endpoint}${context.page > 1 ? ` (page ${context.page})` : ''}`;
   return (channel ? channel.tracePromise(work, context) : work()).then(
@@ -116,10 +117,8 @@ export function traceAPICall<T>(
       return kept.value as T;
     },
     (err: unknown) => {
-      if (apiLog.enabled) {
-        const status = context.status === undefined ? '' : ` ${context.status}`;
-        apiLog('%s', `${where()}:${status} failed in ${since(started)} ms: ${describeError(errorFacts(err))}`);
-      }
+      // NOTE: only a call without an answer rejects here (timeout, reset, …): an error status is an answer.
+      if (apiLog.enabled) apiLog('%s', `${where()}: failed in ${since(started)} ms: ${describeError(errorFacts(err))}`);
       throw err;
     },
   );
