@@ -12,6 +12,8 @@ import { InternalOAuthError, TokenEndpointFailure } from '../errors';
 import { requireOption, resolveLimits, resolvePendingLoginLimits } from '../options';
 import { defaultSessionKey, keepAcrossRegenerate, missingSession, PendingLogins } from '../pending-logins';
 import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
+import type { TraceTarget } from '../observe/channels';
+import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../profile-types';
 import { failWhenDenied } from '../workspace-gate';
 import { OAuthStrategy, type OAuth1TokenClient, type RequestTokenStore } from './base';
@@ -143,7 +145,8 @@ export class BitbucketStrategy extends OAuthStrategy {
     this.deployment = defaults.deployment;
     this.pending = options.store ? null : pending;
     this.credentials = credentials;
-    this.loadProfile = profileLoaderFor(options, defaults, limits);
+    const trace: TraceTarget = { strategy: this.name, deployment: this.deployment };
+    this.loadProfile = profileLoaderFor(options, defaults, limits, trace);
     // NOTE: node-oauth's token requests have no timeout and no size limit; passport-oauth1 calls
     // these two methods only, so they are replaced by signed requests on this package's HTTP client.
     const client: OAuth1Client = {
@@ -151,6 +154,7 @@ export class BitbucketStrategy extends OAuthStrategy {
       timeoutMs: limits.timeoutMs,
       maxBytes: limits.maxBytes,
       agent: limits.agent,
+      trace,
     };
     const tokens: OAuth1TokenClient = {
       getOAuthRequestToken: (params, callback) =>
@@ -175,6 +179,8 @@ export class BitbucketStrategy extends OAuthStrategy {
    * convention), `error=…`, `oauth_problem=…` and a callback without `oauth_verifier` all count.
    */
   override authenticate(req: Request, options?: AuthenticateOptions): void {
+    // DEBUG lines and the login channel; with neither switched on, it returns at once.
+    observeLogin(this, req, 'oauth1', this.pending);
     const problem = malformedCallbackParam(req.query, CALLBACK_PARAMS);
     if (problem) return this.fail({ message: problem }, 400);
     const token = callbackParam(req.query, 'oauth_token');

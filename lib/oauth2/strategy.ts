@@ -7,6 +7,8 @@ import { requireAbsoluteCallbackURL, type Deployment } from '../endpoints';
 import { resolveLimits, type ResolvedLimits } from '../options';
 import { keepAcrossRegenerate, missingSession, type PendingLogins } from '../pending-logins';
 import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
+import type { TraceTarget } from '../observe/channels';
+import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../profile-types';
 import type { TokenResponse } from '../token-response';
 import { failWhenDenied } from '../workspace-gate';
@@ -94,6 +96,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     this.name = settings.name;
     this.deployment = settings.defaults.deployment;
     this.pending = settings.pending;
+    const trace: TraceTarget = { strategy: this.name, deployment: this.deployment };
     this.tokenClient = {
       tokenURL: settings.tokenURL,
       clientID: settings.clientID,
@@ -102,8 +105,9 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
       timeoutMs: limits.timeoutMs,
       maxBytes: limits.maxBytes,
       agent: limits.agent,
+      trace,
     };
-    this.loadProfile = profileLoaderFor(options, settings.defaults, limits);
+    this.loadProfile = profileLoaderFor(options, settings.defaults, limits, trace);
     // NOTE: node-oauth posts the client secret in the body, parses any body as a token and has
     // no timeout; passport-oauth2 calls this one method for the code exchange, so it is replaced.
     // Failures go back raw: passport-oauth2 turns them into TokenError (via parseErrorResponse) or InternalOAuthError.
@@ -122,6 +126,8 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
    * every error Bitbucket sends back become `fail()`, so `failureRedirect` applies instead of a 500.
    */
   override authenticate(req: Request, options?: AuthenticateOptions): void {
+    // DEBUG lines and the login channel; with neither switched on, it returns at once.
+    observeLogin(this, req, 'oauth2', this.pending);
     const problem =
       malformedCallbackParam(req.query, CALLBACK_PARAMS) ?? malformedCallbackParam(req.body, CALLBACK_PARAMS);
     if (problem) return this.fail({ message: problem }, 400);
