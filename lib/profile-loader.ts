@@ -23,7 +23,7 @@ export interface ProfileSources {
   /** Cloud: how the user's workspaces are read and checked; `null` or absent: not read. */
   workspaces?: WorkspaceSettings | null;
   /** Who reads, for the `passport-bitbucket-oauth:api` channel and the debug log. */
-  trace?: TraceTarget;
+  trace: TraceTarget;
 }
 
 /** Reads the signed-in user's profile with the given credentials. */
@@ -89,7 +89,7 @@ export function profileLoaderFor(
   options: BitbucketCommonOptions & { skipUserProfile?: unknown },
   defaults: Pick<OAuth2Endpoints, 'deployment' | 'userProfileURL' | 'userEmailsURL'>,
   limits: ResolvedLimits,
-  trace?: TraceTarget,
+  trace: TraceTarget,
 ): ProfileLoader {
   const datacenter = defaults.deployment === 'datacenter';
   return createProfileLoader(

@@ -14,7 +14,7 @@ export interface APIContext extends HttpLimits {
   maxEmailPages: number;
   signal?: AbortSignal;
   /** Who asks, for the `passport-bitbucket-oauth:api` channel and the debug log. */
-  trace?: TraceTarget;
+  trace: TraceTarget;
 }
 
 /** Turns an error answer into a `BitbucketAPIError`, reading Bitbucket's envelopes when present. */

@@ -17,7 +17,7 @@ export interface OAuth1TokenPair {
 export interface OAuth1Client extends HttpLimits {
   credentials: ConsumerCredentials;
   /** Who asks, for the `passport-bitbucket-oauth:token` channel and the debug log. */
-  trace?: TraceTarget;
+  trace: TraceTarget;
 }
 
 /**

@@ -19,7 +19,7 @@ export interface TokenClient extends HttpLimits {
    */
   clientAuthentication: ClientAuthentication;
   /** Who asks, for the `passport-bitbucket-oauth:token` channel and the debug log. */
-  trace?: TraceTarget;
+  trace: TraceTarget;
 }
 
 /** HTTP Basic credentials as RFC 6749 §2.3.1 says: form-encode each part, then base64. */
@@ -38,7 +38,7 @@ function basicCredentials(id: string, secret: string): string {
  */
 export function requestToken(client: TokenClient, params: Record<string, string>): Promise<TokenResponse> {
   return traceToken(
-    { trace: client.trace, protocol: 'oauth2', grant: params.grant_type ?? 'authorization_code', url: client.tokenURL },
+    { trace: client.trace, protocol: 'oauth2', grant: String(params.grant_type), url: client.tokenURL },
     (note) => sendTokenRequest(client, params, note),
     (token) => ({
       scopes: token.scopes,
