@@ -12,8 +12,9 @@ export interface TraceTarget {
  * in every event of that request. Never carries a token, code, verifier, secret or signature.
  */
 export interface TokenTraceContext {
-  strategy: string | null;
-  deployment: Deployment | null;
+  /** The strategy's name, e.g. `bitbucket-oauth2`. */
+  strategy: string;
+  deployment: Deployment;
   /**
    * `authorization_code`, `refresh_token`, `client_credentials` (OAuth 2.0), or OAuth 1.0a's `request_token`
    * and `access_token`.
@@ -42,8 +43,9 @@ export interface TokenTraceResult {
 
 /** The context of `tracingChannel('passport-bitbucket-oauth:api')`: one per REST call. */
 export interface APITraceContext {
-  strategy: string | null;
-  deployment: Deployment | null;
+  /** The strategy's name, e.g. `bitbucket`. */
+  strategy: string;
+  deployment: Deployment;
   /** The URL without its query string, e.g. `https://api.bitbucket.org/2.0/user/emails`. */
   endpoint: string;
   /** Page of a paginated list (1 for the first, and for calls that are not paginated). */

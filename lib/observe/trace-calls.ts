@@ -18,8 +18,8 @@ export interface StatusNote {
 
 /** One token request, as the token clients describe it. */
 export interface TokenCall {
-  /** Filled by the strategies; absent for a client used on its own. */
-  trace: TraceTarget | undefined;
+  /** Who asks, as the strategy filled it in. */
+  trace: TraceTarget;
   protocol: 'oauth2' | 'oauth1';
   grant: string;
   url: string;
@@ -47,8 +47,8 @@ export function traceToken<T>(
   const channel = listened(tokenChannel);
   if (channel === null && !log.enabled) return run({});
   const context: TokenTraceContext = {
-    strategy: call.trace?.strategy ?? null,
-    deployment: call.trace?.deployment ?? null,
+    strategy: call.trace.strategy,
+    deployment: call.trace.deployment,
     grant: call.grant,
     endpoint: endpointOf(call.url),
   };
@@ -91,16 +91,12 @@ export function traceToken<T>(
  * Runs one REST call inside `tracingChannel('passport-bitbucket-oauth:api')` and logs it. `run` notes the
  * status when an answer arrives; the channel's `result` is `{ status }`, never the body or headers.
  */
-export function traceAPICall<T>(
-  trace: TraceTarget | undefined,
-  url: string,
-  run: (note: StatusNote) => Promise<T>,
-): Promise<T> {
+export function traceAPICall<T>(trace: TraceTarget, url: string, run: (note: StatusNote) => Promise<T>): Promise<T> {
   const channel = listened(apiChannel);
   if (channel === null && !apiLog.enabled) return run({});
   const context: APITraceContext = {
-    strategy: trace?.strategy ?? null,
-    deployment: trace?.deployment ?? null,
+    strategy: trace.strategy,
+    deployment: trace.deployment,
     endpoint: endpointOf(url),
     page: pageOf(url),
   };
