@@ -74,7 +74,9 @@ export class PendingLogins {
     readonly key: string,
     readonly limits: PendingLoginLimits = DEFAULT_PENDING_LOGIN_LIMITS,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    KEYS_IN_USE.add(key);
+  }
 
   /** Remembers a new sign-in, dropping expired ones and, past the bound, the oldest. Throws without a session. */
   add(req: unknown, login: Omit<PendingLogin, 'startedAt'>): void {
@@ -140,24 +142,31 @@ export function defaultSessionKey(name: string, deployment: string, authorizatio
   return `${name}:${deployment}:${new URL(authorizationURL).host}`;
 }
 
+/** The session keys of every pending-login store in this process (one per strategy instance, deduplicated). */
+const KEYS_IN_USE = new Set<string>();
+
 /**
- * Keeps the other pending sign-ins of this browser across the session regeneration that follows a login.
+ * Keeps the other pending sign-ins of this browser, of every Bitbucket strategy, across the session
+ * regeneration that follows a login.
  *
  * NOTE: passport ≥ 0.6 regenerates the session when a user logs in (against session fixation) and drops
  * everything in it unless the app passes `keepSessionInfo: true`; a second tab's sign-in would then fail
- * at its callback. Only this strategy's entries are carried over, into the new session, nothing else.
+ * at its callback. Only pending sign-ins are carried over into the new session, nothing else.
  */
-export function keepAcrossRegenerate(req: unknown, key: string): void {
+export function keepAcrossRegenerate(req: unknown): void {
   const session = sessionOf(req);
-  const entries = session?.[key];
   const regenerate = session?.regenerate;
-  if (!session || !Array.isArray(entries) || entries.length === 0 || typeof regenerate !== 'function') return;
+  if (!session || typeof regenerate !== 'function') return;
+  const carried = [...KEYS_IN_USE].filter((key) => Array.isArray(session[key]) && session[key].length > 0);
+  if (carried.length === 0) return;
   session.regenerate = function (this: unknown, done: (err?: unknown) => void): unknown {
     Reflect.deleteProperty(session, 'regenerate');
     return Reflect.apply(regenerate, this, [
       (err?: unknown): void => {
         const fresh = sessionOf(req);
-        if (!err && fresh && fresh !== session && fresh[key] === undefined) fresh[key] = entries;
+        if (!err && fresh && fresh !== session) {
+          for (const key of carried) fresh[key] ??= session[key];
+        }
         done(err);
       },
     ]);

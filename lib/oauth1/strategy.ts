@@ -203,14 +203,11 @@ export class BitbucketStrategy extends OAuthStrategy {
           : callbackErrorMessage(matched, error ?? 'access_denied', callbackParam(req.query, 'error_description'));
       return this.fail({ message }, 403);
     }
-    if (this.pending) {
-      const { key } = this.pending;
-      const succeed = this.success.bind(this);
-      this.success = (user: Express.User, info?: object): void => {
-        keepAcrossRegenerate(req, key);
-        succeed(user, info);
-      };
-    }
+    const succeed = this.success.bind(this);
+    this.success = (user: Express.User, info?: object): void => {
+      keepAcrossRegenerate(req);
+      succeed(user, info);
+    };
     const forwardError = this.error.bind(this);
     this.error = (err: unknown): void => {
       if (isRequestTokenProblem(err)) {

@@ -149,14 +149,11 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
         return this.error(err);
       }
     }
-    if (this.pending) {
-      const { key } = this.pending;
-      const succeed = this.success.bind(this);
-      this.success = (user: Express.User, info?: object): void => {
-        keepAcrossRegenerate(req, key);
-        succeed(user, info);
-      };
-    }
+    const succeed = this.success.bind(this);
+    this.success = (user: Express.User, info?: object): void => {
+      keepAcrossRegenerate(req);
+      succeed(user, info);
+    };
     const forwardError = this.error.bind(this);
     this.error = (err: unknown): void => {
       const outcome = classifyTokenError(err);
