@@ -15,8 +15,9 @@ export interface CloudProfileSources {
 }
 
 /**
- * Reads the Cloud user and all their emails, in parallel, and parses them into a profile.
- * When one call fails the other is cancelled, so no request outlives the login.
+ * Reads the Cloud user, all their emails and, when asked, their workspaces, in parallel, and parses them into a
+ * profile. When one call fails (or the user is in none of the allowed workspaces) the others are cancelled, so no
+ * request outlives the login.
  */
 export async function fetchCloudProfile(sources: CloudProfileSources, ctx: APIContext): Promise<BitbucketProfile> {
   const cancel = new AbortController();
