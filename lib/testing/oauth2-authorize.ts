@@ -48,21 +48,26 @@ function isCompleteHttpUrl(value: string): boolean {
 /**
  * Whether `target` may receive the user. NOTE: Cloud accepts a redirect_uri that STARTS WITH the consumer's
  * callback URL; Data Center compares it exactly. A placeholder callback (not a complete URL, like the default
- * consumer's `http://127.0.0.1:`) registers the first Data Center redirect URI under it.
+ * consumer's `http://127.0.0.1:`) registers, per app origin, the first Data Center redirect URI under it.
  */
 function redirectAllowed(ctx: MockContext, client: MockClient, target: string | undefined, family: Family): boolean {
   const callback = client.callbackURL;
   if (!callback || !target || !target.startsWith(callback) || !isCompleteHttpUrl(target)) return false;
   if (family === 'cloud') return true;
   if (isCompleteHttpUrl(callback)) return target === callback;
-  const registered = ctx.store.dcRedirects.get(client.clientId);
-  if (registered === undefined) ctx.store.dcRedirects.set(client.clientId, target);
+  const key = `${client.clientId} ${new URL(target).origin}`;
+  const registered = ctx.store.dcRedirects.get(key);
+  if (registered === undefined) ctx.store.dcRedirects.set(key, target);
   return (registered ?? target) === target;
 }
 
-/** The scopes a Data Center consumer may ask for: its `scopes` when given, else all. */
+/**
+ * The scopes a Data Center consumer may ask for: the Data Center scopes among its `scopes`, else all (a mock
+ * consumer serves both products; its Cloud scopes say nothing about Data Center).
+ */
 function dcScopesOf(client: MockClient): readonly string[] {
-  return client.scopes ? DC_SCOPES.filter((s) => client.scopes?.includes(s)) : DC_SCOPES;
+  const listed = DC_SCOPES.filter((s) => client.scopes?.includes(s));
+  return listed.length > 0 ? listed : DC_SCOPES;
 }
 
 function check(ctx: MockContext, rc: RequestContext, params: URLSearchParams, family: Family): Checked {

@@ -90,7 +90,7 @@ export class MockStore {
   readonly requestTokens = new Map<string, RequestTokenRecord>();
   readonly oauth1Tokens = new Map<string, OAuth1TokenRecord>();
   private readonly nonces = new Map<string, Map<string, number>>();
-  /** Data Center redirect URIs registered for consumers whose callback URL is a placeholder, by client id. */
+  /** Data Center redirect URIs registered for consumers whose callback URL is a placeholder, by client id and origin. */
   readonly dcRedirects = new Map<string, string>();
 
   /** @param refreshLifetimeSeconds lifetime of refresh tokens; default {@link LIFETIME.refreshToken}. */

@@ -20,14 +20,15 @@ export interface MockClient {
   /**
    * The consumer's callback URL. On Cloud, redirect URIs must start with it (prefix match); on Data Center
    * they must equal it. A callback that is not a complete URL (the default consumer's `http://127.0.0.1:`)
-   * is a placeholder: on Data Center the first complete redirect URI under it is registered, then compared exactly.
+   * is a placeholder: on Data Center the first redirect URI under it from each app origin is registered, then
+   * compared exactly.
    * `undefined`: authorize fails and the token exchange answers
    * `400 invalid_request "No callback uri defined for the OAuth client."`.
    */
   callbackURL?: string;
   /**
-   * Cloud scopes granted to the consumer. Default `['account', 'email']`. On Data Center, when given, the
-   * consumer may only ask for the scopes listed here (`['PUBLIC_REPOS', 'REPO_READ']`); default: any.
+   * Cloud scopes granted to the consumer. Default `['account', 'email']`. On Data Center, the consumer may
+   * only ask for the Data Center scopes listed here (`['PUBLIC_REPOS', 'REPO_READ']`); none listed: any.
    */
   scopes?: string[];
   /** PEM public key, for Data Center OAuth 1.0a (RSA-SHA1) consumers. */

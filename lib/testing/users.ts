@@ -5,7 +5,7 @@ import type { MockClient, MockDataCenterUser, MockUser } from './types';
  * `http://127.0.0.1:` is a prefix of every app URL on 127.0.0.1, whatever the port.
  * @example
  * const mock = await createMockBitbucket();
- * new BitbucketStrategy({ ...mock.oauth2Endpoints(), clientID: DEFAULT_CLIENT.clientId,
+ * new BitbucketOAuth2Strategy({ ...mock.oauth2Endpoints(), clientID: DEFAULT_CLIENT.clientId,
  *   clientSecret: DEFAULT_CLIENT.clientSecret, callbackURL: `${appUrl}/auth/callback` }, verify);
  */
 export const DEFAULT_CLIENT: Readonly<MockClient> = Object.freeze({

@@ -51,15 +51,24 @@ describe('Data Center scopes (issue 11, point 4)', () => {
     expect([params.get('error'), params.get('state')]).toEqual(['invalid_scope', 's']);
   });
 
-  test('limits a consumer to its `scopes` on Data Center too', async () => {
+  test('limits a consumer to the Data Center scopes among its `scopes`', async () => {
     const limited = await createMockBitbucket({
       autoApprove: true,
-      clients: [{ ...DEFAULT_CLIENT, callbackURL: CALLBACK, scopes: ['PUBLIC_REPOS', 'REPO_READ'] }],
+      clients: [
+        { ...DEFAULT_CLIENT, callbackURL: CALLBACK, scopes: ['account', 'PUBLIC_REPOS', 'REPO_READ'] },
+        { clientId: 'cloud-only', clientSecret: 's', callbackURL: CALLBACK, scopes: ['account'] },
+      ],
     });
     try {
       expect(locationParams(await get(dcAuthorizeURL(limited, { scope: 'REPO_READ' }))).get('code')).not.toBeNull();
       const refused = locationParams(await get(dcAuthorizeURL(limited, { scope: 'REPO_WRITE' })));
-      expect(refused.get('error')).toBe('invalid_scope');
+      expect([refused.get('error'), refused.get('error_description')]).toEqual([
+        'invalid_scope',
+        'Invalid scope. Allowed scopes: PUBLIC_REPOS, REPO_READ.',
+      ]);
+      // Cloud scopes only say nothing about Data Center.
+      const cloudOnly = dcAuthorizeURL(limited, { client_id: 'cloud-only', scope: 'REPO_WRITE' });
+      expect(locationParams(await get(cloudOnly)).get('code')).not.toBeNull();
     } finally {
       await limited.close();
     }
@@ -159,6 +168,8 @@ describe('Data Center redirect_uri (issue 11, point 6)', () => {
       expect((await get(dcAuthorizeURL(local, {}))).status).toBe(302);
       expect((await get(dcAuthorizeURL(local, {}))).status).toBe(302);
       expect((await get(dcAuthorizeURL(local, { redirect_uri: `${CALLBACK}/other` }))).status).toBe(400);
+      // Another app (origin) registers its own.
+      expect((await get(dcAuthorizeURL(local, { redirect_uri: 'http://127.0.0.1:3001/cb' }))).status).toBe(302);
     } finally {
       await local.close();
     }

@@ -320,15 +320,13 @@ describe('a consumer configured with a wrong client secret', () => {
       ),
   );
 
-  it('gets TokenError unauthorized_client from the mock, and the secret it sent is not in the error', async () => {
+  // The mock answers WRONG credentials 401 invalid_client (issue 11, point 7; Bitbucket's text is undocumented).
+  it('gets TokenError invalid_client from the mock, and the secret it sent is not in the error', async () => {
     const { callback } = await login(harness().app.agent());
     expect(callback?.status).toBe(500);
     const err = harness().app.errors[0];
     expect(err).toBeInstanceOf(TokenError);
-    expect(err).toMatchObject({
-      code: 'unauthorized_client',
-      message: 'Requests must be authenticated using OAuth client credentials',
-    });
+    expect(err).toMatchObject({ code: 'invalid_client', status: 401, message: 'Client authentication failed.' });
     for (const text of [...errorTexts(err), callback?.text ?? '']) expect(text).not.toContain('not-the-secret');
   });
 });
