@@ -20,21 +20,25 @@ const PAT_UUID = '{0b1c2d3e-4f50-4617-a283-94a5b6c7d8e9}';
 /** max.mails+N@example.org */
 const mmail = (n: number): string => `max.mails+${n}@example.org`;
 
-describe('the emails of a user with 12 addresses over 2 pages (mock user mmails)', () => {
+describe('the emails of a user with 12 addresses over 2 pages of 10 (mock user mmails)', () => {
   const profiles: BitbucketProfile[] = [];
   const harness = useHarness(
     (mock) =>
-      new BitbucketOAuth2Strategy(cloudOptions(mock), (_a, _r, profile, done) => {
-        profiles.push(profile);
-        done(null, { id: profile.id, email: profile.emails[0]?.value });
-      }),
+      // A configured pagelen is kept (by default 100 are asked for, and 12 fit on one page).
+      new BitbucketOAuth2Strategy(
+        cloudOptions(mock, { userEmailsURL: `${mock.url}/2.0/user/emails?pagelen=10` }),
+        (_a, _r, profile, done) => {
+          profiles.push(profile);
+          done(null, { id: profile.id, email: profile.emails[0]?.value });
+        },
+      ),
   );
   beforeEach(() => profiles.splice(0));
 
   it('follows `next` to page 2, with the same Bearer token', async () => {
     await login(harness().app.agent(), { mockUser: 'mmails' });
     const pages = requestsTo(harness().mock, 'emails');
-    expect(pages.map((r) => r.query)).toEqual([{}, { page: '2' }]);
+    expect(pages.map((r) => r.query)).toEqual([{ pagelen: '10' }, { page: '2' }]);
     expect(pages[1]?.headers.authorization).toBe(pages[0]?.headers.authorization);
     expect(profiles[0]?.emails).toHaveLength(12);
   });
@@ -138,8 +142,9 @@ describe('a 403 on /2.0/user/emails', () => {
 describe('maxEmailPages', () => {
   const harness = useHarness(
     (mock) =>
-      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), maxEmailPages: 1 }, (_a, _r, profile, done) =>
-        done(null, { id: profile.id }),
+      new BitbucketOAuth2Strategy(
+        { ...cloudOptions(mock), userEmailsURL: `${mock.url}/2.0/user/emails?pagelen=10`, maxEmailPages: 1 },
+        (_a, _r, profile, done) => done(null, { id: profile.id }),
       ),
   );
 
