@@ -14,6 +14,8 @@ export interface MockContext {
   readonly settings: MockSettings;
   /** Data Center's base URL: the server's URL and the context path. */
   readonly dcBase: string;
+  /** Other origins clients reach the mock through (proxies), for OAuth 1.0a signatures; see `addOrigin`. */
+  readonly origins: string[];
   /** Requests for Data Center paths outside the context path. */
   readonly counters: { dcPathMisses: number };
   readonly clients: MockClient[];

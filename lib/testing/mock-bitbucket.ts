@@ -5,7 +5,7 @@ import { clientScopes, findClient, type MockContext } from './context';
 import { handleRequest } from './dispatch';
 import { FaultTable } from './faults';
 import { dataCenterEndpoints } from './router';
-import { checkDenyStyle, mockSettings } from './settings';
+import { checkDenyStyle, checkOrigin, mockSettings } from './settings';
 import { MockStore } from './store';
 import { TimerRegistry } from './timers';
 import type { MockBitbucket, MockBitbucketOptions, MockClient, MockRequestRecord } from './types';
@@ -47,6 +47,7 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
       return url + settings.dataCenterPath;
     },
     counters: { dcPathMisses: 0 },
+    origins: [],
     settings,
     clients,
     users,
@@ -127,6 +128,7 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
       if (checked === undefined) delete settings.oauth1DenyStyle;
       else settings.oauth1DenyStyle = checked;
     },
+    addOrigin: (origin) => void ctx.origins.push(checkOrigin(origin)),
     get dataCenterPathMisses() {
       return ctx.counters.dcPathMisses;
     },

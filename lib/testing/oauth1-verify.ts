@@ -96,15 +96,21 @@ export function verifyOAuth1<T extends { secret: string }>(
   }
   const token = lookup(oauth.get('oauth_token'), client);
   if (token === null) return { ok: false, problem: 'token_rejected' };
-  // The URL this mock serves, as a server knows its own base URL: never the Host header, which a client
-  // chooses (and which may not even parse as a host).
-  const base = signatureBaseString(String(rc.req.method), rc.url.origin + rc.url.pathname, pairs);
   const secrets = {
     consumerSecret: client.clientSecret,
     tokenSecret: token.secret,
     ...(client.publicKey ? { publicKey: client.publicKey } : {}),
   };
-  if (!verifySignature(base, signature, allowed, secrets)) return { ok: false, problem: 'signature_invalid' };
+  // Signed for the URL this mock serves (or an origin it was told it is reached through), as a server knows
+  // its own base URL: never the Host header, which a client chooses (and which may not even parse as a host).
+  const signedFor = (origin: string): boolean =>
+    verifySignature(
+      signatureBaseString(String(rc.req.method), origin + rc.url.pathname, pairs),
+      signature,
+      allowed,
+      secrets,
+    );
+  if (![rc.url.origin, ...ctx.origins].some(signedFor)) return { ok: false, problem: 'signature_invalid' };
   if (nonce !== undefined && timestamp !== undefined && !ctx.store.useNonce(client.clientId, nonce, ts, window)) {
     return { ok: false, problem: 'nonce_used' };
   }

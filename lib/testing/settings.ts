@@ -77,3 +77,19 @@ export function mockSettings(options: MockBitbucketOptions): MockSettings {
     aUsernameEncoding: oneOf('aUsernameEncoding', options.aUsernameEncoding, ['raw', 'percent'], 'raw'),
   };
 }
+
+/** Checks an origin for `addOrigin` (`http://host:port`, nothing after it) and returns it normalized. */
+export function checkOrigin(origin: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+    throw new TypeError(
+      `addOrigin: origin must be an http(s) origin such as "http://127.0.0.1:8080"; got ${JSON.stringify(origin)}`,
+    );
+  }
+  return parsed.origin;
+}

@@ -237,6 +237,12 @@ export interface MockBitbucket {
   expireRefreshTokens(): void;
   /** Changes the OAuth 1.0a denial style for the next denials; `undefined` restores the default. */
   setOAuth1DenyStyle(style: OAuth1DenyStyle | undefined): void;
+  /**
+   * Another origin clients reach this mock through (a proxy in front of it, `http://127.0.0.1:8080`):
+   * OAuth 1.0a signatures made for URLs on it are accepted too. Signatures are never checked against
+   * the Host header, which the client chooses (as Bitbucket checks them against its configured base URL).
+   */
+  addOrigin(origin: string): void;
   /** How many requests for a Data Center path arrived outside `dataCenterPath` (each answered 404). */
   readonly dataCenterPathMisses: number;
   /** Stops the server, destroys open sockets and clears timers. Idempotent. */

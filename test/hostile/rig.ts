@@ -257,6 +257,8 @@ export async function startRig(kind: RigKind): Promise<Rig> {
   };
   const mock = await createMockBitbucket({ autoApprove: true, clients: [client] });
   const hostile = await startHostile(mock.url);
+  // The mock checks OAuth 1.0a signatures against its own URL, not the Host header: tell it about the proxy.
+  mock.addOrigin(hostile.url);
   const verifiedTokens: string[] = [];
   // Each app's port is opened before its strategy is built: the callback URL must be absolute.
   const appFor = async (via: string | null, pkce = false): Promise<TestApp> => {

@@ -98,6 +98,17 @@ describe('the Host header (issue 11, robustness)', () => {
         rawRequest('POST', new URL(url).pathname, { host: 'other.example', authorization: forHost }),
       );
       expect(statusOf(answer)).toBe(401);
+      // An origin the mock is told it is reached through (a proxy) is accepted, as a base URL setting would.
+      cloud.addOrigin(new URL(url.replace('127.0.0.1', 'other.example')).origin);
+      const viaProxy = oauthHeader('POST', url.replace('127.0.0.1', 'other.example'), {
+        oauthParams: { oauth_callback: CALLBACK },
+      });
+      const accepted = await raw(
+        cloud,
+        rawRequest('POST', new URL(url).pathname, { host: 'whatever', authorization: viaProxy }),
+      );
+      expect(statusOf(accepted)).toBe(200);
+      expect(() => cloud.addOrigin('http://x.example/path')).toThrow(TypeError);
     } finally {
       await cloud.close();
     }

@@ -261,7 +261,6 @@ async function startRecordingProxy(target: string): Promise<{ url: string; seen:
   const seen: string[] = [];
   const server: Server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
-    // The Host header is kept: the mock checks signatures against the URL the client signed.
     const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -284,6 +283,8 @@ describe('BitbucketStrategy endpoint overrides', () => {
   it('sends each call to the URL its option names', async () => {
     const bitbucket = await createMockBitbucket({ autoApprove: true });
     const proxy = await startRecordingProxy(bitbucket.url);
+    // The mock checks signatures against its own URL, never the Host header: tell it about the proxy.
+    bitbucket.addOrigin(proxy.url);
     const at = (path: string): string => `${proxy.url}${path}`;
     await reserveAppURL();
     const strategy = new BitbucketStrategy(
