@@ -255,7 +255,9 @@ export async function startRig(kind: RigKind): Promise<Rig> {
     scopes: ['account', 'email'],
     ...(kind === 'oauth1-dc' ? { publicKey: rsaKeys().publicKey } : {}),
   };
-  const mock = await createMockBitbucket({ autoApprove: true, clients: [client] });
+  // cloudPkce 'enforce': the PKCE tests model a Cloud that checks the verifier (the mock ignores PKCE on Cloud by
+  // default, since Bitbucket does not document it there).
+  const mock = await createMockBitbucket({ autoApprove: true, clients: [client], cloudPkce: 'enforce' });
   const hostile = await startHostile(mock.url);
   // The mock checks OAuth 1.0a signatures against its own URL, not the Host header: tell it about the proxy.
   mock.addOrigin(hostile.url);
