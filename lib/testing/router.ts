@@ -108,7 +108,7 @@ export function isDcPath(path: string): boolean {
  * Finds the route for a request. NOTE: Bitbucket serves every path with and without one trailing slash.
  * With a context path (`dcPath`), Data Center routes are only found under it.
  */
-export function matchRoute(method: string, rawPath: string, dcPath = ''): RouteMatch {
+export function matchRoute(method: string, rawPath: string, dcPath: string): RouteMatch {
   let path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
   if (dcPath !== '') {
     const inside = path.startsWith(`${dcPath}/`);

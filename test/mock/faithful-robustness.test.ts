@@ -3,7 +3,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { connect } from 'node:net';
-import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
+import { createMockBitbucket, type MockBitbucket, type MockUser } from 'passport-bitbucket-oauth/testing';
 import { parseAuthorizationHeader } from '../../lib/oauth1/signature';
 import { get, locationParams, oauthHeader, postForm, useMock, type SignOptions } from './helpers';
 
@@ -112,6 +112,30 @@ describe('the Host header (issue 11, robustness)', () => {
     } finally {
       await cloud.close();
     }
+  });
+});
+
+describe('users no URL or header can carry (issue 11, robustness: every request gets an answer)', () => {
+  const broken: MockUser = {
+    uuid: '{\uD800}',
+    accountId: 'broken',
+    nickname: 'b',
+    displayName: 'Broken',
+    emails: [],
+    dc: { id: 9, name: 'b\uD800', slug: 'b' },
+  };
+  const mock = useMock({ users: [broken], aUsernameEncoding: 'percent' });
+
+  test('answer 500 instead of crashing the process, and the mock keeps serving', async () => {
+    const cloud = await get(mock().oauth2Endpoints().userProfileURL, {
+      authorization: `Bearer ${mock().issueAccessToken(0)}`,
+    });
+    expect([cloud.status, await cloud.text()]).toEqual([500, 'Mock Bitbucket internal error: URIError: URI malformed']);
+    const dc = await get(mock().dataCenterEndpoints().whoamiURL, {
+      authorization: `Bearer ${mock().issueAccessToken(0, undefined, 'dataCenter')}`,
+    });
+    expect(dc.status).toBe(500);
+    expect((await get(mock().dataCenterEndpoints().whoamiURL)).status).toBe(200);
   });
 });
 

@@ -63,6 +63,7 @@ describe('trailing slashes (issue 11, point 1)', () => {
   test('still answers 404 for unknown paths, with or without the slash', async () => {
     expect((await get(`${mock().url}/2.0/users/`)).status).toBe(404);
     expect((await get(`${mock().url}/2.0/user//`, bearer())).status).toBe(404);
+    expect((await get(`${mock().url}/`)).status).toBe(404);
   });
 });
 
