@@ -175,7 +175,9 @@ describe('the request log (issue 11, robustness)', () => {
 describe('the OAuth header parser (issue 11, robustness)', () => {
   const junk = 'a'.repeat(256 * 1024);
 
-  test('parses a 256 KiB header with a long junk run correctly (linear: this test ends)', () => {
+  // Linearity itself is a timing property (make bench); this asserts the behaviour on a header 16 times the
+  // size at which the former regular expression took 345 ms per request.
+  test('parses a 256 KiB header with long junk runs correctly', () => {
     const parsed = parseAuthorizationHeader(`OAuth oauth_token="t%201", ${junk}, oauth_nonce="n", ${junk}="`);
     expect(Object.fromEntries(parsed ?? [])).toEqual({ oauth_token: 't 1', oauth_nonce: 'n' });
   });

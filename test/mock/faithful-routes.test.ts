@@ -29,8 +29,7 @@ describe('trailing slashes (issue 11, point 1)', () => {
     const res = await postForm(url, {}, { authorization: header });
     expect(res.status).toBe(200);
     expect(new URLSearchParams(await res.text()).get('oauth_callback_confirmed')).toBe('true');
-    const token = mock().requests[0]?.endpoint;
-    expect(token).toBe('requestToken');
+    expect(mock().requests[0]?.endpoint).toBe('requestToken');
     expect((await postForm(`${mock().url}/api/1.0/oauth/access_token`, {})).status).toBe(401);
     expect((await get(`${mock().url}/api/1.0/oauth/authenticate?oauth_token=x`)).status).toBe(401);
   });
