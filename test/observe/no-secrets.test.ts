@@ -45,9 +45,12 @@ const FAULTS: Record<MockFault['kind'], MockFault> = {
 
 /** The server-to-server endpoints of each way to sign in, and the one that shows the consent page. */
 const ENDPOINTS: Record<RigKind, { calls: MockEndpoint[]; consent: MockEndpoint }> = {
-  'oauth2-cloud': { calls: ['token', 'user', 'emails'], consent: 'authorize' },
+  'oauth2-cloud': { calls: ['token', 'user', 'emails', 'workspaces'], consent: 'authorize' },
   'oauth2-datacenter': { calls: ['token', 'whoami', 'dcUser'], consent: 'authorize' },
-  'oauth1-cloud': { calls: ['requestToken', 'accessToken', 'user', 'emails'], consent: 'oauth1Authorize' },
+  'oauth1-cloud': {
+    calls: ['requestToken', 'accessToken', 'user', 'emails', 'workspaces'],
+    consent: 'oauth1Authorize',
+  },
   'oauth1-datacenter': { calls: ['requestToken', 'accessToken', 'whoami', 'dcUser'], consent: 'oauth1Authorize' },
 };
 
@@ -61,7 +64,8 @@ async function signIn(rig: Rig, agent = rig.app.agent()): Promise<Awaited<Return
 describe.each(Object.keys(ENDPOINTS) as RigKind[])('%s', (kind) => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await startRig(kind);
+    // Cloud also reads the user's workspaces, so that their endpoint's faults run too.
+    rig = await startRig(kind, kind.endsWith('cloud') ? { options: { readWorkspaces: true } } : {});
   });
   afterAll(async () => {
     secretsFromRequests(secrets, rig.mock.requests);
