@@ -83,6 +83,16 @@ export function excerpt(text: string, max = 200): string {
   return oneLine.slice(0, end) + '…';
 }
 
+/**
+ * `message: <the cause's one-line summary>`, e.g. "Failed to obtain access token: POST https://bitbucket.org/site/oauth2/access_token
+ * did not answer within 10000 ms". NOTE: our causes name endpoints without query strings and carry no
+ * credential; anything else is cut to one short line.
+ */
+export function withCause(message: string, cause: unknown): string {
+  const summary = cause instanceof Error ? excerpt(cause.message, 160) : '';
+  return summary === '' ? message : `${message}: ${summary}`;
+}
+
 /** RFC 3986 percent-encoding, as OAuth 1.0a signs and sends values (also `!*'()`). */
 function rfc3986(value: string): string {
   return encodeURIComponent(value).replace(/[!*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

@@ -1,31 +1,20 @@
 import type { Request } from 'express';
 import type { AuthenticateOptions } from 'passport';
-import { callbackErrorMessage, callbackParam, malformedCallbackParam } from '../callback';
-import {
-  checkProfileURLs,
-  oauth1Endpoints,
-  requireAbsoluteCallbackURL,
-  requireSecureURL,
-  type Deployment,
-} from '../endpoints';
-import { InternalOAuthError, TokenEndpointFailure } from '../errors';
-import { requireOption, resolveLimits, resolvePendingLoginLimits } from '../options';
-import { defaultSessionKey, keepAcrossRegenerate, missingSession, PendingLogins } from '../pending-logins';
+import { callbackParam, malformedCallbackParam } from '../callback';
+import type { Deployment } from '../endpoints';
+import { InternalOAuthError, TokenEndpointFailure, withCause } from '../errors';
+import { resolveLimits } from '../options';
+import type { PendingLogins } from '../pending-logins';
 import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
 import type { TraceTarget } from '../observe/channels';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../profile-types';
+import { endWithProviderError, watchCallback } from '../sign-in-outcome';
 import { failWhenDenied } from '../workspace-gate';
-import { OAuthStrategy, type OAuth1TokenClient, type RequestTokenStore } from './base';
-import { SessionRequestTokenStore } from './request-token-store';
+import { OAuthStrategy } from './base';
+import { resolveOAuth1Settings } from './settings';
 import { authorizationHeader, type ConsumerCredentials } from './signature';
-import {
-  isRequestTokenProblem,
-  parseOAuth1ErrorBody,
-  requestTokenPair,
-  type OAuth1Client,
-  type OAuth1TokenPair,
-} from './token-requests';
+import { isRequestTokenProblem, nodeOAuthTokenCalls, parseOAuth1ErrorBody, type OAuth1Client } from './token-requests';
 import type {
   BitbucketStrategyOptions,
   BitbucketStrategyOptionsWithRequest,
@@ -36,24 +25,8 @@ import type {
 } from './types';
 
 /** The callback parameters this strategy reads; each must appear at most once. */
-const CALLBACK_PARAMS = [
-  'oauth_token',
-  'oauth_verifier',
-  'denied',
-  'error',
-  'error_description',
-  'oauth_problem',
-] as const;
-
-/** Hands a token request's outcome to node-oauth's callback style. */
-function toCallback(
-  pair: Promise<OAuth1TokenPair>,
-  callback: (err: unknown, token?: string, tokenSecret?: string, params?: Record<string, string>) => void,
-): void {
-  settle(pair, (err, result?: OAuth1TokenPair) =>
-    err ? callback(err) : callback(null, result?.token, result?.tokenSecret, result?.params),
-  );
-}
+// prettier-ignore
+const CALLBACK_PARAMS = ['oauth_token', 'oauth_verifier', 'denied', 'error', 'error_description', 'oauth_problem'] as const;
 
 /**
  * Sign in with Bitbucket over OAuth 1.0a: legacy Cloud consumers, and Data Center application links
@@ -94,56 +67,29 @@ export class BitbucketStrategy extends OAuthStrategy {
       | BitbucketVerifyFunctionWithRequestAndParams,
   ) {
     if (typeof verify !== 'function') throw new TypeError('BitbucketStrategy requires a verify callback');
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers may pass no options
-    const consumerKey = requireOption('BitbucketStrategy', 'consumerKey', options?.consumerKey);
-    const signatureMethod = options.signatureMethod ?? (options.privateKey ? 'RSA-SHA1' : 'HMAC-SHA1');
-    if (signatureMethod === 'RSA-SHA1') requireOption('BitbucketStrategy', 'privateKey', options.privateKey);
-    else requireOption('BitbucketStrategy', 'consumerSecret', options.consumerSecret);
-    const defaults = oauth1Endpoints(options.baseURL);
-    // Checked, then used exactly as given: OAuth 1.0a signs the URL as sent.
-    const url = (name: 'requestTokenURL' | 'accessTokenURL' | 'userAuthorizationURL'): string => {
-      const value = options[name] ?? defaults[name];
-      requireSecureURL(name, value);
-      return value;
-    };
-    const requestTokenURL = url('requestTokenURL');
-    const accessTokenURL = url('accessTokenURL');
-    const userAuthorizationURL = url('userAuthorizationURL');
-    checkProfileURLs(options);
-    // NOTE: without a callback Bitbucket falls back to out-of-band and strands the user on a page with a code.
-    const callbackURL = requireAbsoluteCallbackURL(options.callbackURL);
+    // NOTE: JavaScript callers may pass no options: the first missing one is named.
+    const settings = resolveOAuth1Settings((options as typeof options | undefined) ?? ({} as typeof options));
+    const { credentials, defaults, requestTokenURL, accessTokenURL } = settings;
     const limits = resolveLimits(options);
-    const name = options.name ?? 'bitbucket';
-    const pending = new PendingLogins(
-      options.sessionKey ?? defaultSessionKey(name, defaults.deployment, userAuthorizationURL),
-      resolvePendingLoginLimits(options),
-    );
-    const credentials: ConsumerCredentials = {
-      consumerKey,
-      consumerSecret: options.consumerSecret ?? '',
-      signatureMethod,
-      ...(options.privateKey ? { privateKey: options.privateKey } : {}),
-    };
     super(
       {
         requestTokenURL,
         accessTokenURL,
-        userAuthorizationURL,
-        consumerKey,
+        userAuthorizationURL: settings.userAuthorizationURL,
+        consumerKey: credentials.consumerKey,
         consumerSecret: credentials.consumerSecret,
-        callbackURL,
-        sessionKey: pending.key,
-        // NOTE: its `set` takes six parameters (to receive the app's state), which the public interface does not show.
-        store: options.store ?? (new SessionRequestTokenStore(pending) as unknown as RequestTokenStore),
+        callbackURL: settings.callbackURL,
+        sessionKey: settings.pending?.key,
+        store: settings.store,
         passReqToCallback: options.passReqToCallback,
         skipUserProfile: options.skipUserProfile,
         proxy: options.proxy,
       },
       verify,
     );
-    this.name = name;
+    this.name = settings.name;
     this.deployment = defaults.deployment;
-    this.pending = options.store ? null : pending;
+    this.pending = settings.pending;
     this.credentials = credentials;
     const trace: TraceTarget = { strategy: this.name, deployment: this.deployment };
     this.loadProfile = profileLoaderFor(options, defaults, limits, trace);
@@ -156,19 +102,7 @@ export class BitbucketStrategy extends OAuthStrategy {
       agent: limits.agent,
       trace,
     };
-    const tokens: OAuth1TokenClient = {
-      getOAuthRequestToken: (params, callback) =>
-        toCallback(
-          requestTokenPair(client, requestTokenURL, { ...params, oauth_callback: params.oauth_callback ?? 'oob' }),
-          callback,
-        ),
-      getOAuthAccessToken: (token, tokenSecret, verifier, callback) =>
-        toCallback(
-          requestTokenPair(client, accessTokenURL, { oauth_verifier: verifier ?? undefined }, { token, tokenSecret }),
-          callback,
-        ),
-    };
-    Object.assign(this._oauth, tokens);
+    Object.assign(this._oauth, nodeOAuthTokenCalls(client, requestTokenURL, accessTokenURL));
   }
 
   /**
@@ -192,29 +126,18 @@ export class BitbucketStrategy extends OAuthStrategy {
     // An empty `oauth_verifier` is no verifier either (passport-oauth1 would send the exchange without one).
     const unauthorized = token !== undefined && !callbackParam(req.query, 'oauth_verifier');
     if (error !== undefined || unauthorized) {
-      // The sign-in this callback names is over: its entry is spent, and only a match shows Bitbucket's words.
-      const handle = token ?? denied;
-      const found = this.pending?.take(req, handle);
-      if (found && 'problem' in found && found.problem === 'no_session') return this.error(missingSession());
-      const matched = found !== undefined && 'login' in found;
-      const message =
-        error === undefined && matched
-          ? 'Bitbucket sent you back without authorizing the sign-in.'
-          : callbackErrorMessage(matched, error ?? 'access_denied', callbackParam(req.query, 'error_description'));
-      return this.fail({ message }, 403);
+      return endWithProviderError(this, req, this.pending, {
+        handle: token ?? denied,
+        error: error ?? 'access_denied',
+        description: callbackParam(req.query, 'error_description'),
+        ...(error === undefined ? { noGrantMessage: 'Bitbucket sent you back without authorizing the sign-in.' } : {}),
+      });
     }
-    const succeed = this.success.bind(this);
-    this.success = (user: Express.User, info?: object): void => {
-      keepAcrossRegenerate(req);
-      succeed(user, info);
-    };
-    const forwardError = this.error.bind(this);
-    this.error = (err: unknown): void => {
-      if (isRequestTokenProblem(err)) {
-        return this.fail({ message: 'The sign-in link has expired or was already used. Please sign in again.' }, 400);
-      }
-      return forwardError(err);
-    };
+    watchCallback(this, req, (err) =>
+      isRequestTokenProblem(err)
+        ? { message: 'The sign-in link has expired or was already used. Please sign in again.', status: 400 }
+        : null,
+    );
     super.authenticate(req, options);
   }
 
@@ -244,7 +167,7 @@ export class BitbucketStrategy extends OAuthStrategy {
   override _createOAuthError(message: string, err: unknown): Error {
     const parsed =
       err instanceof TokenEndpointFailure && err.data !== '' ? this.parseErrorResponse(err.data, err.statusCode) : null;
-    return parsed ?? new InternalOAuthError(message, err);
+    return parsed ?? new InternalOAuthError(withCause(message, err), err);
   }
 
   /** Reads Bitbucket's plain-text and `oauth_problem` error answers into a `TokenError`. */

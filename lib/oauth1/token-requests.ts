@@ -1,6 +1,8 @@
 import { excerpt, TokenEndpointFailure, TokenError } from '../errors';
 import { httpRequest, type HttpLimits } from '../http';
 import { invalidResponse } from '../narrow';
+import { settle } from '../profile-loader';
+import type { OAuth1TokenClient } from './base';
 import type { TraceTarget } from '../observe/channels';
 import { traceToken, type StatusNote } from '../observe/trace-calls';
 import { authorizationHeader, type ConsumerCredentials, type ParamPair } from './signature';
@@ -130,4 +132,30 @@ export function parseOAuth1ErrorBody(body: string, status: number): TokenError |
 function signatureIn(authorization: string): string | undefined {
   const encoded = /oauth_signature="([^"]*)"/.exec(authorization)?.[1];
   return encoded === undefined ? undefined : decodeURIComponent(encoded);
+}
+
+/** Hands a token request's outcome to node-oauth's callback style. */
+function toCallback(
+  pair: Promise<OAuth1TokenPair>,
+  callback: (err: unknown, token?: string, tokenSecret?: string, params?: Record<string, string>) => void,
+): void {
+  settle(pair, (err, result?: OAuth1TokenPair) =>
+    err ? callback(err) : callback(null, result?.token, result?.tokenSecret, result?.params),
+  );
+}
+
+/** The two node-oauth methods passport-oauth1 calls, as signed requests on this package's HTTP client. */
+export function nodeOAuthTokenCalls(
+  client: OAuth1Client,
+  requestTokenURL: string,
+  accessTokenURL: string,
+): OAuth1TokenClient {
+  return {
+    getOAuthRequestToken: (params, callback) => toCallback(requestTokenPair(client, requestTokenURL, params), callback),
+    getOAuthAccessToken: (token, tokenSecret, verifier, callback) =>
+      toCallback(
+        requestTokenPair(client, accessTokenURL, { oauth_verifier: verifier ?? undefined }, { token, tokenSecret }),
+        callback,
+      ),
+  };
 }

@@ -2,18 +2,25 @@ import type { Request } from 'express';
 import type { AuthenticateOptions } from 'passport';
 // NOTE: `import … = require` keeps the published .d.ts valid for consumers without esModuleInterop.
 import OAuth2Strategy = require('passport-oauth2');
-import { callbackErrorMessage, callbackParam, malformedCallbackParam } from '../callback';
+import { callbackParam, malformedCallbackParam } from '../callback';
 import { requireAbsoluteCallbackURL, type Deployment } from '../endpoints';
 import { resolveLimits, type ResolvedLimits } from '../options';
-import { keepAcrossRegenerate, missingSession, type PendingLogins } from '../pending-logins';
+import type { PendingLogins } from '../pending-logins';
 import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
 import type { TraceTarget } from '../observe/channels';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../profile-types';
-import type { TokenResponse } from '../token-response';
+import { endWithProviderError, watchCallback } from '../sign-in-outcome';
 import { failWhenDenied } from '../workspace-gate';
 import { resolveOAuth2Settings } from './settings';
-import { classifyTokenError, parseTokenErrorBody, requestToken, toOAuthError, type TokenClient } from './token-client';
+import {
+  classifyTokenError,
+  codeExchange,
+  parseTokenErrorBody,
+  refreshTokens,
+  toOAuthError,
+  type TokenClient,
+} from './token-client';
 import type {
   BitbucketOAuth2StrategyOptions,
   BitbucketOAuth2StrategyOptionsWithRequest,
@@ -26,10 +33,6 @@ import type {
 
 /** The callback parameters this strategy reads; each must appear at most once. */
 const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri'] as const;
-
-/** The callback node-oauth's `getOAuthAccessToken` takes. */
-type TokenCallback = (err: unknown, accessToken?: string, refreshToken?: string, params?: object) => void;
-type TokenMethod = (code: string, params: Record<string, string>, callback: TokenCallback) => void;
 
 /**
  * Sign in with Bitbucket over OAuth 2.0 (Cloud, or Data Center with `baseURL`). Strategy name `bitbucket-oauth2`.
@@ -111,11 +114,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     // NOTE: node-oauth posts the client secret in the body, parses any body as a token and has
     // no timeout; passport-oauth2 calls this one method for the code exchange, so it is replaced.
     // Failures go back raw: passport-oauth2 turns them into TokenError (via parseErrorResponse) or InternalOAuthError.
-    const tokenEndpoint = this._oauth2 as unknown as { getOAuthAccessToken: TokenMethod };
-    tokenEndpoint.getOAuthAccessToken = (code, params, callback) =>
-      settle(requestToken(this.tokenClient, { ...params, code }), (err, token?: TokenResponse) =>
-        err ? callback(err) : callback(null, token?.accessToken, token?.refreshToken, token?.params),
-      );
+    Object.assign(this._oauth2, { getOAuthAccessToken: codeExchange(this.tokenClient) });
     // NOTE: Bitbucket accepts access tokens in the Authorization header only (since 2026-05-04); should a
     // subclass use `_oauth2.get`, it must not put the token in the query string, which is node-oauth's default.
     this._oauth2.useAuthorizationHeaderforGET(true);
@@ -133,12 +132,12 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     if (problem) return this.fail({ message: problem }, 400);
     const error = callbackParam(req.query, 'error');
     if (error !== undefined) {
-      // The sign-in this callback names is over: its entry is spent, and only a match shows Bitbucket's words.
-      const found = this.pending?.take(req, callbackParam(req.query, 'state'));
-      if (found && 'problem' in found && found.problem === 'no_session') return this.error(missingSession());
-      const matched = found !== undefined && 'login' in found;
       const description = callbackParam(req.query, 'error_description');
-      return this.fail({ message: callbackErrorMessage(matched, error, description) }, 403);
+      return endWithProviderError(this, req, this.pending, {
+        handle: callbackParam(req.query, 'state'),
+        error,
+        description,
+      });
     }
     // passport-oauth2 takes a per-request `callbackURL` too; it must be absolute like the constructor's.
     const perRequest = (options as { callbackURL?: unknown } | undefined)?.callbackURL;
@@ -149,16 +148,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
         return this.error(err);
       }
     }
-    const succeed = this.success.bind(this);
-    this.success = (user: Express.User, info?: object): void => {
-      keepAcrossRegenerate(req);
-      succeed(user, info);
-    };
-    const forwardError = this.error.bind(this);
-    this.error = (err: unknown): void => {
-      const outcome = classifyTokenError(err);
-      return outcome ? this.fail({ message: outcome.message }, outcome.status) : forwardError(err);
-    };
+    watchCallback(this, req, classifyTokenError);
     super.authenticate(req, options);
   }
 
@@ -175,6 +165,12 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     return parseTokenErrorBody(body, status);
   }
 
+  /** A failed code exchange as a `TokenError`, or an `InternalOAuthError` whose message says what happened. */
+  // NOTE: not in @types/passport-oauth2, but passport-oauth2 (≥ 1.4) calls it for every failed exchange.
+  _createOAuthError(message: string, err: unknown): Error {
+    return toOAuthError(message, err);
+  }
+
   /**
    * Trades a refresh token for a new access token.
    *
@@ -187,27 +183,8 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
    * await db.users.update(user.id, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
    * ```
    */
-  async refresh(refreshToken: string): Promise<RefreshedTokens> {
-    if (typeof refreshToken !== 'string' || refreshToken === '')
-      throw new TypeError('refresh() requires a refresh token');
-    const token = await this.exchange({ grant_type: 'refresh_token', refresh_token: refreshToken });
-    return {
-      accessToken: token.accessToken,
-      // Without a new one in the answer, the old one was not rotated and stays valid.
-      refreshToken: token.refreshToken ?? refreshToken,
-      expiresIn: token.expiresIn,
-      scopes: token.scopes,
-      params: token.params,
-    };
-  }
-
-  /** One token request, its failures turned into passport-oauth2's error types. */
-  private async exchange(params: Record<string, string>): Promise<TokenResponse> {
-    try {
-      return await requestToken(this.tokenClient, params);
-    } catch (err) {
-      throw toOAuthError('Failed to obtain access token', err);
-    }
+  refresh(refreshToken: string): Promise<RefreshedTokens> {
+    return refreshTokens(this.tokenClient, refreshToken);
   }
 
   /**

@@ -1,9 +1,11 @@
-import { excerpt, InternalOAuthError, TokenEndpointFailure, TokenError } from '../errors';
+import { excerpt, InternalOAuthError, TokenEndpointFailure, TokenError, withCause } from '../errors';
 import { httpRequest, type HttpLimits } from '../http';
 import { isObject, parseJSON } from '../narrow';
 import type { TraceTarget } from '../observe/channels';
 import { traceToken, type StatusNote } from '../observe/trace-calls';
+import { settle } from '../profile-loader';
 import { parseTokenResponse, type TokenResponse } from '../token-response';
+import type { RefreshedTokens } from './types';
 
 /** How the client proves who it is to the token endpoint. */
 export type ClientAuthentication = 'basic' | 'body';
@@ -106,12 +108,16 @@ export function parseTokenErrorBody(body: string, status: number): TokenError | 
   return new TokenError(description !== '' ? description : code, code, uri, status);
 }
 
-/** Turns whatever {@link requestToken} rejected with into passport-oauth2's error types. */
+/**
+ * Turns whatever {@link requestToken} rejected with into passport-oauth2's error types. An
+ * `InternalOAuthError`'s message carries the cause's one-line summary ("… did not answer within 10000 ms").
+ */
 export function toOAuthError(message: string, err: unknown): Error {
   if (err instanceof TokenEndpointFailure) {
-    return parseTokenErrorBody(err.data, err.statusCode) ?? new InternalOAuthError(message, err);
+    const parsed = parseTokenErrorBody(err.data, err.statusCode);
+    if (parsed) return parsed;
   }
-  return new InternalOAuthError(message, err);
+  return new InternalOAuthError(withCause(message, err), err);
 }
 
 /**
@@ -125,4 +131,46 @@ export function classifyTokenError(err: unknown): { message: string; status: num
   if (!(err instanceof TokenError) || err.code !== 'invalid_grant') return null;
   if (/redirect[_ ]?ur[il]/i.test(err.message)) return null;
   return { message: 'The sign-in link has expired or was already used. Please sign in again.', status: 400 };
+}
+
+/** The callback node-oauth's `getOAuthAccessToken` takes. */
+type TokenCallback = (err: unknown, accessToken?: string, refreshToken?: string, params?: object) => void;
+
+/**
+ * node-oauth's `getOAuthAccessToken`, the one method passport-oauth2 calls for the code exchange, as a
+ * request on this package's HTTP client.
+ * NOTE: node-oauth posts the client secret in the body, parses any body as a token and has no timeout.
+ * Failures go back raw: passport-oauth2 turns them into TokenError (via parseErrorResponse) or InternalOAuthError.
+ */
+export function codeExchange(
+  client: TokenClient,
+): (code: string, params: Record<string, string>, callback: TokenCallback) => void {
+  return (code, params, callback) =>
+    settle(requestToken(client, { ...params, code }), (err, token?: TokenResponse) =>
+      err ? callback(err) : callback(null, token?.accessToken, token?.refreshToken, token?.params),
+    );
+}
+
+/**
+ * Trades a refresh token for a new access token. Rejects with a `TypeError` (no refresh token), a
+ * `TokenError` (Bitbucket refused it: `invalid_grant` for an expired, revoked or already rotated one)
+ * or an `InternalOAuthError` (no usable answer: network, timeout, 5xx).
+ */
+export async function refreshTokens(client: TokenClient, refreshToken: string): Promise<RefreshedTokens> {
+  if (typeof refreshToken !== 'string' || refreshToken === '')
+    throw new TypeError('refresh() requires a refresh token');
+  let token: TokenResponse;
+  try {
+    token = await requestToken(client, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  } catch (err) {
+    throw toOAuthError('Failed to obtain access token', err);
+  }
+  return {
+    accessToken: token.accessToken,
+    // Without a new one in the answer, the old one was not rotated and stays valid.
+    refreshToken: token.refreshToken ?? refreshToken,
+    expiresIn: token.expiresIn,
+    scopes: token.scopes,
+    params: token.params,
+  };
 }

@@ -82,7 +82,8 @@ const wrapped = (leg: 'request' | 'access', cause: ErrorSpec['cause'], fast = fa
     class: InternalOAuthError,
     code: null,
     status: null,
-    message: new RegExp(`^Failed to obtain ${leg} token$`),
+    // The cause's one-line summary follows, so the message alone explains the failure.
+    message: new RegExp(`^Failed to obtain ${leg} token: \\S`),
     cause,
   },
 });

@@ -58,7 +58,10 @@ describe('new BitbucketStrategy(options, verify) refuses what cannot work, with 
   it('a baseURL that is not an absolute http(s) URL without query, fragment or credentials', () => {
     const cases: [string, string][] = [
       ['bitbucket.example.com', 'baseURL must be an absolute https URL, got "bitbucket.example.com"'],
-      ['ftp://bitbucket.example.com', 'baseURL must use https (or http), got ftp:'],
+      [
+        'ftp://bitbucket.example.com',
+        'baseURL must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "ftp://bitbucket.example.com"',
+      ],
       ['https://bitbucket.example.com/?x=1', 'baseURL must not carry a query, a fragment or credentials'],
       ['https://user:pw@bitbucket.example.com', 'baseURL must not carry a query, a fragment or credentials'],
     ];

@@ -123,7 +123,9 @@ describe('the token endpoints failing', () => {
     expect(app.errors).toHaveLength(1);
     const err = app.errors[0] as InternalOAuthError;
     expect(err).toBeInstanceOf(InternalOAuthError);
-    expect(err.message).toBe('Failed to obtain request token');
+    expect(err.message).toBe(
+      `Failed to obtain request token: POST ${bitbucket.url}/api/1.0/oauth/request_token/ did not answer within 300 ms`,
+    );
     expect((err.oauthError as Error).message).toBe(
       `POST ${bitbucket.url}/api/1.0/oauth/request_token/ did not answer within 300 ms`,
     );
@@ -137,7 +139,9 @@ describe('the token endpoints failing', () => {
     expect(ms).toBeLessThan(2000);
     const err = app.errors[0] as InternalOAuthError;
     expect(err).toBeInstanceOf(InternalOAuthError);
-    expect(err.message).toBe('Failed to obtain access token');
+    expect(err.message).toBe(
+      `Failed to obtain access token: POST ${bitbucket.url}/api/1.0/oauth/access_token/ did not answer within 300 ms`,
+    );
     expect((err.oauthError as Error).message).toBe(
       `POST ${bitbucket.url}/api/1.0/oauth/access_token/ did not answer within 300 ms`,
     );
@@ -161,7 +165,7 @@ describe('the token endpoints failing', () => {
     expect((await app.agent().get('/login')).status).toBe(500);
     const err = app.errors[0] as InternalOAuthError & { oauthError: { statusCode: number } };
     expect(err).toBeInstanceOf(InternalOAuthError);
-    expect(err.message).toBe('Failed to obtain request token');
+    expect(err.message).toBe('Failed to obtain request token: The token endpoint answered 502');
     expect(err.oauthError.statusCode).toBe(502);
   });
 
@@ -202,7 +206,7 @@ describe('the token endpoints failing', () => {
     const err = app.errors[0] as InternalOAuthError;
     expect(err).toBeInstanceOf(InternalOAuthError);
     expect(err).not.toBeInstanceOf(TokenError);
-    expect(err.message).toBe('Failed to obtain access token');
+    expect(err.message).toBe('Failed to obtain access token: The token endpoint answered 500');
     expect(err.oauthError).toMatchObject({ statusCode: 500, data: 'Internal Server Error' });
   });
 });

@@ -207,11 +207,11 @@ describe('the token endpoint failing', () => {
     harness().mock.setFault('token', { kind: 'status', status: 502 });
     const { err, body } = await failingLogin();
     expect(err).toBeInstanceOf(InternalOAuthError);
-    expect(err.message).toBe('Failed to obtain access token');
+    expect(err.message).toBe('Failed to obtain access token: The token endpoint answered 502');
     expect(err).toMatchObject({ oauthError: { statusCode: 502 } });
     expect(JSON.parse(body)).toEqual({
       name: 'InternalOAuthError',
-      message: 'Failed to obtain access token',
+      message: 'Failed to obtain access token: The token endpoint answered 502',
       code: null,
       status: null,
     });

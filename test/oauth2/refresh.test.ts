@@ -106,7 +106,10 @@ describe('strategy.refresh(refreshToken)', () => {
       .refresh(old)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InternalOAuthError);
-    expect(err).toMatchObject({ message: 'Failed to obtain access token', oauthError: { statusCode: 503 } });
+    expect(err).toMatchObject({
+      message: 'Failed to obtain access token: The token endpoint answered 503',
+      oauthError: { statusCode: 503 },
+    });
     expectNoCredentials(errorTexts(err), [old]);
   });
 
