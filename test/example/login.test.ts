@@ -108,10 +108,12 @@ describe('when sign-in fails', () => {
 
   it('escapes the message, which may carry text from the callback URL', async () => {
     const agent = request.agent(h.app);
-    await agent.get('/auth/bitbucket').expect(302);
+    const start = await agent.get('/auth/bitbucket').expect(302);
+    // With this browser's own state, so Bitbucket's (here hostile) text is what the page shows.
     const hostile = new URLSearchParams({
       error: '<script>alert(1)</script>',
       error_description: '<img src=x onerror=alert(1)>',
+      state: new URL(String(start.headers.location)).searchParams.get('state') ?? '',
     });
     const back = await agent.get(`/auth/bitbucket/callback?${hostile.toString()}`).expect(302);
     expect(back.headers.location).toBe('/login/failed');
