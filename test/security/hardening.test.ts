@@ -92,7 +92,7 @@ describe('configurations that would expose the sign-in are refused at constructi
     }
     return new Promise<void>((resolve) =>
       setImmediate(() => {
-        expect(warnings.filter((c) => c === 'PASSPORT_BITBUCKET_PKCE_PLAIN').length).toBeLessThanOrEqual(1);
+        expect(warnings.filter((c) => c === 'PASSPORT_BITBUCKET_PKCE_PLAIN')).toHaveLength(1);
         resolve();
       }),
     );
