@@ -169,6 +169,50 @@ function scenarios(page, context, app, mockURL, consoleErrors) {
       },
     },
     {
+      name: 'two tabs: sign-in started in both, granted in the second then the first → both land signed in',
+      run: async () => {
+        const second = await context.newPage();
+        try {
+          for (const tab of [page, second]) {
+            await tab.goto(home);
+            await tab.getByRole('link', { name: 'Sign in with Bitbucket', exact: true }).click();
+            await tab.waitForURL((url) => url.href.startsWith(mockURL));
+          }
+          for (const tab of [second, page]) {
+            await tab.getByRole('button', { name: 'Grant access' }).click();
+            await tab.waitForURL(home);
+            const name = (await tab.getByRole('heading', { level: 1 }).textContent())?.trim();
+            check(name === 'Jane Doe', `a tab landed on ${tab.url()} showing ${JSON.stringify(name)}`);
+          }
+        } finally {
+          await second.close();
+        }
+      },
+    },
+    {
+      name: 'a forged link to the callback in the middle of a sign-in shows our text, and the real sign-in still finishes',
+      run: async () => {
+        await page.goto(home);
+        await page.getByRole('link', { name: 'Sign in with Bitbucket', exact: true }).click();
+        await page.waitForURL((url) => url.href.startsWith(mockURL));
+        const consent = page.url();
+        const forged = await context.newPage();
+        try {
+          await forged.goto(
+            `${app}/auth/bitbucket/callback?error=server_error&error_description=${encodeURIComponent('Call 0800 SCAM now')}`,
+          );
+          await forged.waitForURL(`${app}/login/failed`);
+          const message = (await forged.getByRole('alert').textContent())?.trim() ?? '';
+          check(!message.includes('SCAM'), `the forged text reached the page: ${JSON.stringify(message)}`);
+        } finally {
+          await forged.close();
+        }
+        await page.goto(consent);
+        await grantOnMock();
+        await expectSignedIn('OAuth 2.0');
+      },
+    },
+    {
       name: "no console errors on the app pages (CSP allows the page's own stylesheet)",
       run: async () => {
         const distinct = [...new Set(consoleErrors)];
