@@ -59,8 +59,11 @@ test-scale: node_modules/.installed
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }
 	npx jest -c test/scale/jest.config.js --runInBand $(JEST_ARGS)
 
+# Whole logins against the peers (bench/run.js, about 3 minutes on 2 cores: table in bench/results.json),
+# then the parser and signer micro-benchmarks. Not part of `make test`.
 bench: build
 	node bench/run.js
+	node bench/micro.js
 	node bench/observe.js
 
 clean:

@@ -1,19 +1,12 @@
 'use strict';
-// `make bench`: what this package costs, as ratios to baselines measured in the same run.
+// `make bench`, part 2: the parser and the signer, as ratios to baselines measured in the same run (whole logins
+// against the peers are bench/run.js).
 //   1. parsing a Cloud user + emails into a profile  vs  JSON.parse of the same bodies
 //   2. signing an OAuth 1.0a request                 vs  one raw HMAC-SHA1 of a base string
-//   3. a whole OAuth 2.0 login through Express        vs  the same login with bare passport-oauth2
-//      (both against the mock Bitbucket on 127.0.0.1; ours also reads /2.0/user and the emails)
 const { createHmac } = require('node:crypto');
-const express = require('express');
-const session = require('express-session');
-const { Passport } = require('passport');
-const PassportOAuth2 = require('passport-oauth2');
-const request = require('supertest');
-const { BitbucketOAuth2Strategy, parseCloudProfile, parseEmailsPage } = require('../dist');
+const { parseCloudProfile, parseEmailsPage } = require('../dist');
 const { authorizationHeader } = require('../dist/oauth1/signature');
-const { createMockBitbucket, DEFAULT_CLIENT } = require('../dist/testing');
-const { medianNsPerCall, medianNsPerCallSync, format } = require('./measure');
+const { medianNsPerCallSync, format } = require('./measure');
 
 const USER = JSON.stringify({
   username: 'jdoe',
@@ -45,29 +38,6 @@ function report(name, ours, baseline, baselineName) {
   return ratio;
 }
 
-function appWith(strategy, name) {
-  const passport = new Passport();
-  passport.use(name, strategy);
-  passport.serializeUser((u, d) => d(null, u));
-  passport.deserializeUser((u, d) => d(null, u));
-  const app = express();
-  app.use(session({ secret: 'bench', resave: false, saveUninitialized: false }));
-  app.use(passport.initialize());
-  app.get('/login', passport.authenticate(name));
-  app.get('/callback', passport.authenticate(name, { failureRedirect: '/failed' }), (req, res) => res.send('ok'));
-  const server = app.listen(0, '127.0.0.1');
-  return new Promise((resolve) => server.once('listening', () => resolve(server)));
-}
-
-async function loginOnce(base) {
-  const agent = request.agent(base);
-  const start = await agent.get('/login');
-  const back = await request(start.headers.location).get('');
-  const url = new URL(back.headers.location);
-  const done = await agent.get(url.pathname + url.search);
-  if (done.status !== 200) throw new Error(`login failed: ${done.status} ${done.text.slice(0, 200)}`);
-}
-
 async function main() {
   const results = {};
   results.parse = report(
@@ -95,45 +65,7 @@ async function main() {
     'raw HMAC',
   );
 
-  const mock = await createMockBitbucket({ autoApprove: true });
-  const endpoints = mock.oauth2Endpoints();
-  const common = {
-    clientID: DEFAULT_CLIENT.clientId,
-    clientSecret: DEFAULT_CLIENT.clientSecret,
-    callbackURL: '/callback',
-  };
-  const ours = await appWith(
-    new BitbucketOAuth2Strategy({ ...endpoints, ...common }, (a, r, p, done) => done(null, { id: p.id })),
-    'ours',
-  );
-  const bare = await appWith(
-    new PassportOAuth2(
-      { ...common, authorizationURL: endpoints.authorizationURL, tokenURL: endpoints.tokenURL, state: true },
-      (a, r, p, done) => done(null, { id: 'x' }),
-    ),
-    'bare',
-  );
-  const base = (server) => `http://127.0.0.1:${server.address().port}`;
-  const options = { samples: 9, iterations: 20, warmup: 1 };
-  results.login = report(
-    'OAuth 2.0 login (3 redirects)',
-    await medianNsPerCall(() => loginOnce(base(ours)), options),
-    await medianNsPerCall(() => loginOnce(base(bare)), options),
-    'bare passport-oauth2',
-  );
-  await Promise.all(
-    [ours, bare].map(
-      (s) =>
-        new Promise((r) => {
-          s.closeAllConnections();
-          s.close(r);
-        }),
-    ),
-  );
-  await mock.close();
-  console.log(
-    `\nmedian ratios: parse ${results.parse.toFixed(2)}, sign ${results.sign.toFixed(2)}, login ${results.login.toFixed(2)}`,
-  );
+  console.log(`\nmedian ratios: parse ${results.parse.toFixed(2)}, sign ${results.sign.toFixed(2)}`);
 }
 
 main().catch((err) => {

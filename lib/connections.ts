@@ -8,10 +8,8 @@ import { isIP, type Socket } from 'node:net';
  * every user's visit to the consent page; this outlives a visit (Bitbucket or a proxy may still close earlier).
  */
 export const IDLE_SOCKET_MS = 65_000;
-/** Most sockets open at once to one origin, busy and idle together. */
+/** Most sockets open at once to one origin; all may stay idle, so that a burst's sockets are reused. */
 export const MAX_SOCKETS_PER_ORIGIN = 64;
-/** Most idle sockets kept per origin. */
-export const MAX_FREE_SOCKETS_PER_ORIGIN = 16;
 
 /** One keep-alive agent per origin, shared by every strategy of the process that brings no agent of its own. */
 const sharedAgents = new Map<string, http.Agent>();
@@ -25,7 +23,7 @@ export function agentFor(url: URL, own?: http.Agent): http.Agent {
       keepAlive: true,
       timeout: IDLE_SOCKET_MS,
       maxSockets: MAX_SOCKETS_PER_ORIGIN,
-      maxFreeSockets: MAX_FREE_SOCKETS_PER_ORIGIN,
+      maxFreeSockets: MAX_SOCKETS_PER_ORIGIN,
       // The most recently used socket first: the others age out instead of all staying half-used.
       scheduling: 'lifo',
     };
@@ -40,9 +38,6 @@ function hostPort(host: string, port: number | string): string {
   return `${host.replace(/^\[(.*)\]$/, '$1')}:${port}`;
 }
 
-/** The agent's own way to open a connection (TLS options and session cache included). */
-type Open = (options: https.RequestOptions) => ReturnType<http.Agent['createConnection']>;
-
 /** A pre-opened connection, and how to hand it over without the pool's listeners. */
 interface Parked {
   socket: Socket;
@@ -53,7 +48,8 @@ interface Parked {
 interface WarmPool {
   ready: Map<string, Parked[]>;
   inFlight: Set<string>;
-  open: Open;
+  /** The agent's own way to open a connection (TLS options and session cache included). */
+  open: (options: https.RequestOptions) => ReturnType<http.Agent['createConnection']>;
 }
 
 const pools = new WeakMap<http.Agent, WarmPool>();
@@ -77,24 +73,27 @@ function take(pool: WarmPool, key: string): Socket | undefined {
  * instead would be destroyed: the agent keeps only those that carried a keep-alive request.
  */
 function poolOf(agent: http.Agent): WarmPool {
-  let pool = pools.get(agent);
-  if (pool) return pool;
+  const known = pools.get(agent);
+  if (known) return known;
   const original = agent.createConnection.bind(agent);
-  const created: WarmPool = { ready: new Map(), inFlight: new Set(), open: (options) => original(options) };
-  agent.createConnection = (options, callback) => {
-    const socket = take(created, hostPort(options.host ?? 'localhost', options.port ?? ''));
-    return socket ?? original(options, callback);
-  };
-  pools.set(agent, created);
-  pool = created;
+  const pool: WarmPool = { ready: new Map(), inFlight: new Set(), open: (options) => original(options) };
+  agent.createConnection = (options, callback) =>
+    take(pool, hostPort(options.host ?? 'localhost', options.port ?? '')) ?? original(options, callback);
+  pools.set(agent, pool);
   return pool;
 }
 
-/** Idle sockets the agent holds for `host:port`, all local addresses and TLS settings together. */
-function idleSockets(agent: http.Agent, key: string): number {
+/**
+ * Sockets the agent holds for `host:port`, idle or busy, all local addresses and TLS settings together.
+ * NOTE: a busy socket counts: it is free again long before a user comes back from the consent page, so under
+ * load (every socket busy at the instant of a first leg) no extra connection is opened for each login.
+ */
+function openSockets(agent: http.Agent, key: string): number {
   let count = 0;
-  for (const [name, sockets] of Object.entries(agent.freeSockets)) {
-    if (name.startsWith(`${key}:`)) count += sockets?.length ?? 0;
+  for (const pool of [agent.freeSockets, agent.sockets]) {
+    for (const [name, sockets] of Object.entries(pool)) {
+      if (name.startsWith(`${key}:`)) count += sockets?.length ?? 0;
+    }
   }
   return count;
 }
@@ -166,7 +165,7 @@ export function preconnect(targets: readonly WarmUpTarget[], own: http.Agent | u
       const pool = poolOf(agent);
       const key = hostPort(url.hostname, url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : url.port);
       if (pool.inFlight.has(key)) continue;
-      const missing = target.sockets - idleSockets(agent, key) - (pool.ready.get(key)?.length ?? 0);
+      const missing = target.sockets - openSockets(agent, key) - (pool.ready.get(key)?.length ?? 0);
       if (missing <= 0) continue;
       pool.inFlight.add(key);
       let pending = missing;

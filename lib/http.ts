@@ -62,9 +62,10 @@ export function describeEndpoint(method: string, url: string): string {
  * Bitbucket, token exchange included, goes through here instead.
  */
 export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
-  const target = describeEndpoint(request.method, request.url);
   return new Promise<HttpResponse>((resolve, reject) => {
     const url = new URL(request.url);
+    // For messages, from the URL parsed once (a second parse per call showed in the CPU profile).
+    const target = `${request.method} ${url.origin}${url.pathname}`;
     const transport = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { 'User-Agent': 'passport-bitbucket-oauth', ...request.headers };
     if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));

@@ -1,7 +1,7 @@
 import type { Authorizer } from './api/authorized-get';
 import { fetchCloudProfile } from './api/cloud';
 import { fetchDataCenterProfile } from './api/datacenter';
-import { preconnect, warmUpTargets } from './connections';
+import { preconnect, warmUpTargets, type WarmUpTarget } from './connections';
 import { normalizeBaseURL, type Deployment, type OAuth2Endpoints } from './endpoints';
 import type { TraceTarget } from './observe/channels';
 import {
@@ -50,9 +50,13 @@ export function createProfileLoader(sources: ProfileSources, limits: ResolvedLim
             (url): url is string => url !== null,
           ),
         ];
+  // The token URL is the strategy's own, the same at every login: the plan is worked out once.
+  let plan: { tokenURL: string; targets: WarmUpTarget[] } | undefined;
   return Object.assign(profileReader(sources, limits), {
     preconnect: (tokenURL: string): void => {
-      if (limits.preconnect) preconnect(warmUpTargets([[tokenURL], ...profileCalls]), limits.agent, limits.timeoutMs);
+      if (!limits.preconnect) return;
+      if (plan?.tokenURL !== tokenURL) plan = { tokenURL, targets: warmUpTargets([[tokenURL], ...profileCalls]) };
+      preconnect(plan.targets, limits.agent, limits.timeoutMs);
     },
   });
 }

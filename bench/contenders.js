@@ -1,0 +1,96 @@
+'use strict';
+// The five strategies `make bench` compares, each built against the mock Bitbucket's URLs the way its
+// README says, with the same verify callback. Peers get the mock's URLs in the shape their defaults have.
+const { BitbucketOAuth2Strategy, BitbucketStrategy } = require('../dist');
+const PeerOAuth2 = require('passport-bitbucket-oauth2').Strategy;
+const PeerOAuth20 = require('passport-bitbucket-oauth20').Strategy;
+const PeerOAuth1 = require('passport-bitbucket').Strategy;
+
+const CLIENT = { id: 'mock-client-id', secret: 'mock-client-secret' };
+
+const verify2 = (_a, _r, profile, done) => done(null, { id: profile.id });
+const verify1 = (_t, _s, profile, done) => done(null, { id: profile.id });
+
+/** name → { protocol, ours, build(mockURL, callbackURL) } */
+const CONTENDERS = {
+  'ours oauth2': {
+    ours: true,
+    build: (m, callbackURL) =>
+      new BitbucketOAuth2Strategy(
+        {
+          authorizationURL: `${m}/site/oauth2/authorize`,
+          tokenURL: `${m}/site/oauth2/access_token`,
+          userProfileURL: `${m}/2.0/user`,
+          userEmailsURL: `${m}/2.0/user/emails`,
+          clientID: CLIENT.id,
+          clientSecret: CLIENT.secret,
+          callbackURL,
+        },
+        verify2,
+      ),
+  },
+  'ours oauth1': {
+    ours: true,
+    build: (m, callbackURL) =>
+      new BitbucketStrategy(
+        {
+          requestTokenURL: `${m}/api/1.0/oauth/request_token/`,
+          userAuthorizationURL: `${m}/api/1.0/oauth/authenticate/`,
+          accessTokenURL: `${m}/api/1.0/oauth/access_token/`,
+          userProfileURL: `${m}/2.0/user`,
+          userEmailsURL: `${m}/2.0/user/emails`,
+          consumerKey: CLIENT.id,
+          consumerSecret: CLIENT.secret,
+          callbackURL,
+        },
+        verify1,
+      ),
+  },
+  'passport-bitbucket-oauth2': {
+    build: (m, callbackURL) =>
+      new PeerOAuth2(
+        {
+          authorizationURL: `${m}/site/oauth2/authorize`,
+          tokenURL: `${m}/site/oauth2/access_token`,
+          userProfileURL: `${m}/2.0/user`,
+          clientID: CLIENT.id,
+          clientSecret: CLIENT.secret,
+          callbackURL,
+        },
+        verify2,
+      ),
+  },
+  'passport-bitbucket-oauth20': {
+    build: (m, callbackURL) =>
+      new PeerOAuth20(
+        {
+          authorizationURL: `${m}/site/oauth2/authorize`,
+          tokenURL: `${m}/site/oauth2/access_token`,
+          userProfileURL: `${m}/2.0/user`,
+          userEmailsURL: `${m}/2.0/user/emails`,
+          clientID: CLIENT.id,
+          clientSecret: CLIENT.secret,
+          callbackURL,
+        },
+        verify2,
+      ),
+  },
+  'passport-bitbucket': {
+    build: (m, callbackURL) =>
+      new PeerOAuth1(
+        {
+          requestTokenURL: `${m}/api/1.0/oauth/request_token/`,
+          accessTokenURL: `${m}/api/1.0/oauth/access_token/`,
+          userAuthorizationURL: `${m}/api/1.0/oauth/authenticate/`,
+          // Its default is https://api.bitbucket.org/2.0/user/ (trailing slash); the emails URL is derived from it.
+          userProfileURL: `${m}/2.0/user/`,
+          consumerKey: CLIENT.id,
+          consumerSecret: CLIENT.secret,
+          callbackURL,
+        },
+        verify1,
+      ),
+  },
+};
+
+module.exports = { CONTENDERS };
