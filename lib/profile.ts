@@ -120,6 +120,7 @@ export function parseCloudProfile(input: CloudProfileInput): BitbucketProfile {
 function dataCenterAvatar(avatarUrl: unknown, baseURL: string): string | undefined {
   const path = optionalString(avatarUrl);
   if (path === undefined || !path.startsWith('/') || path.startsWith('//')) return optionalHttpURL(path);
+  if (!URL.canParse(baseURL)) return undefined;
   const base = new URL(baseURL);
   const context = base.pathname.replace(/\/+$/, '');
   const underBase = context !== '' && (path === context || path.startsWith(`${context}/`));

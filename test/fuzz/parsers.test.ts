@@ -172,9 +172,10 @@ function checkProfile(profile: BitbucketProfile, deployment: 'cloud' | 'datacent
     fail('photos must be http(s)', photos);
   }
   checkEmails(p.emails);
-  const primaries = profile.emails.map((e) => e.primary);
-  if (primaries.includes(false) && primaries.lastIndexOf(true) > primaries.indexOf(false)) {
-    fail('primary addresses first', profile.emails);
+  // Verified before unverified; within each, primary first: emails[0] is verified whenever one is.
+  const rank = profile.emails.map((e) => (e.verified ? 0 : 2) + (e.primary ? 0 : 1));
+  if (rank.some((r, i) => i > 0 && r < (rank[i - 1] ?? 0))) {
+    fail('verified addresses first, primary first within each', profile.emails);
   }
   if (typeof p._raw !== 'string' || !isRecord(p._json)) fail('_raw/_json', p);
 }

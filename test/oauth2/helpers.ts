@@ -35,6 +35,20 @@ export function cloudOptions(
   };
 }
 
+/** Data Center options for a strategy talking to the mock with its default consumer: every endpoint from `baseURL`. */
+export function dataCenterOptions(
+  mock: MockBitbucket,
+  extra: Partial<BitbucketOAuth2StrategyOptions> = {},
+): BitbucketOAuth2StrategyOptions {
+  return {
+    baseURL: mock.url,
+    clientID: DEFAULT_CLIENT.clientId,
+    clientSecret: DEFAULT_CLIENT.clientSecret,
+    callbackURL: appCallbackURL(),
+    ...extra,
+  };
+}
+
 export interface Harness<S extends Strategy = Strategy> {
   mock: MockBitbucket;
   app: TestApp;

@@ -6,10 +6,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BitbucketOAuth2Strategy, TokenError, type BitbucketProfile } from 'passport-bitbucket-oauth';
 import { DEFAULT_CLIENT, DEFAULT_USERS } from 'passport-bitbucket-oauth/testing';
-import { appCallbackURL } from '../support/app';
 import { login, pathOf } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
-import { CLIENT_SECRET, cloudOptions, useHarness } from './helpers';
+import { CLIENT_SECRET, cloudOptions, dataCenterOptions, useHarness } from './helpers';
 
 guardProcess();
 
@@ -111,14 +110,8 @@ describe('emails that fail with 403 after the first page', () => {
 describe('a Data Center user whose name has capitals (slug is lower case)', () => {
   const harness = useHarness(
     (mock) =>
-      new BitbucketOAuth2Strategy(
-        {
-          baseURL: mock.url,
-          clientID: DEFAULT_CLIENT.clientId,
-          clientSecret: DEFAULT_CLIENT.clientSecret,
-          callbackURL: appCallbackURL(),
-        },
-        (_a, _r, profile, done) => done(null, { id: profile.id, username: profile.username }),
+      new BitbucketOAuth2Strategy(dataCenterOptions(mock), (_a, _r, profile, done) =>
+        done(null, { id: profile.id, username: profile.username }),
       ),
     { mock: { users: [{ ...DEFAULT_USERS[0]!, username: 'JDoe', dc: { id: 7, name: 'JDoe', slug: 'jdoe' } }] } },
   );

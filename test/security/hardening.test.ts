@@ -81,21 +81,15 @@ describe('configurations that would expose the sign-in are refused at constructi
   });
 
   it("pkce: 'plain' is accepted with a one-time process warning", () => {
-    const warnings: string[] = [];
-    const onWarning = (w: Error & { code?: string }): void => void warnings.push(String(w.code));
-    process.on('warning', onWarning);
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
       new BitbucketOAuth2Strategy({ ...client, callbackURL: 'https://a.example/cb', pkce: 'plain' }, verify);
       new BitbucketOAuth2Strategy({ ...client, callbackURL: 'https://a.example/cb', pkce: 'plain' }, verify);
+      const codes = emitWarning.mock.calls.map((call) => (call[1] as { code?: string } | undefined)?.code);
+      expect(codes.filter((code) => code === 'PASSPORT_BITBUCKET_PKCE_PLAIN')).toHaveLength(1);
     } finally {
-      process.off('warning', onWarning);
+      emitWarning.mockRestore();
     }
-    return new Promise<void>((resolve) =>
-      setImmediate(() => {
-        expect(warnings.filter((c) => c === 'PASSPORT_BITBUCKET_PKCE_PLAIN')).toHaveLength(1);
-        resolve();
-      }),
-    );
   });
 
   it('pkce: false on Data Center is allowed (documented as weaker)', () => {

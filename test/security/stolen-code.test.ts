@@ -4,12 +4,11 @@
  * for it, so the exchange fails and nobody is signed in as the victim.
  */
 import { BitbucketOAuth2Strategy } from 'passport-bitbucket-oauth';
-import { DEFAULT_CLIENT, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
+import type { MockBitbucket } from 'passport-bitbucket-oauth/testing';
 import type request from 'supertest';
-import { appCallbackURL } from '../support/app';
 import { followApp } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
-import { authorizeOnly, cloudOptions, formOf, requestsTo, useHarness } from '../oauth2/helpers';
+import { authorizeOnly, cloudOptions, dataCenterOptions, formOf, requestsTo, useHarness } from '../oauth2/helpers';
 
 guardProcess();
 
@@ -26,14 +25,8 @@ async function inject(mock: MockBitbucket, victim: request.Agent, attacker: requ
 describe('a stolen code on Data Center defaults (PKCE S256 is on by default there)', () => {
   const harness = useHarness(
     (mock) =>
-      new BitbucketOAuth2Strategy(
-        {
-          baseURL: mock.url,
-          clientID: DEFAULT_CLIENT.clientId,
-          clientSecret: DEFAULT_CLIENT.clientSecret,
-          callbackURL: appCallbackURL(),
-        },
-        (_a, _r, profile, done) => done(null, { username: profile.username }),
+      new BitbucketOAuth2Strategy(dataCenterOptions(mock), (_a, _r, profile, done) =>
+        done(null, { username: profile.username }),
       ),
   );
 
