@@ -60,8 +60,9 @@ async function getDataCenterUser(
 }
 
 /**
- * NOTE: Bitbucket Data Center URL-encodes `X-AUSERNAME` (a name like `jane@corp` arrives as
- * `jane%40corp`); a value that is not valid percent-encoding is taken as it is.
+ * NOTE: Bitbucket Data Center sends `X-AUSERNAME` as the name is (`jane.doe@corp`), but a proxy in front of
+ * it may percent-encode the header (`jane.doe%40corp`), so valid percent-encoding is decoded; anything else,
+ * the raw name included, is taken as it is.
  */
 function decodeHeaderValue(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
