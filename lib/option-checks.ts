@@ -11,6 +11,8 @@ export interface OptionRule {
   readonly test: (value: unknown) => boolean;
   /** Never quote the value (a secret or a key): the message says only its type. */
   readonly secret?: boolean;
+  /** A check that throws its own TypeError (shared with the strategies), used instead of `test`. */
+  readonly check?: (name: string, value: unknown) => unknown;
 }
 
 /** The rules of one strategy's options, by option name. */
@@ -76,7 +78,12 @@ export const POSITIVE_INTEGER: OptionRule = {
   test: (v) => Number.isSafeInteger(v) && (v as number) > 0,
 };
 
-/** An absolute http(s) URL, as every endpoint override must be. */
+/** A rule whose check lives elsewhere and throws its own message (the URL checks of endpoints.ts). */
+export function checkedBy(accepts: string, check: (name: string, value: unknown) => unknown): OptionRule {
+  return { accepts, test: () => true, check };
+}
+
+/** An absolute http(s) URL. */
 export const HTTP_URL: OptionRule = {
   accepts: 'an absolute http(s) URL',
   test: (v) => typeof v === 'string' && /^https?:\/\/[^/]/i.test(v) && URL.canParse(v),

@@ -1,6 +1,9 @@
+import { requireAbsoluteCallbackURL, requireSecureURL } from './endpoints';
+import { allowedWorkspaces } from './workspaces-parse';
 import {
   BOOLEAN,
   BOOLEAN_OR_FUNCTION,
+  checkedBy,
   HTTP_URL,
   NON_EMPTY_STRING,
   POSITIVE_INTEGER,
@@ -17,21 +20,22 @@ import {
 /**
  * Every option both strategies take, checked before anything else runs, so a mistake is a `TypeError`
  * at start-up instead of a failed sign-in. To add an option: one line here (or in the strategy's table).
- * NOTE: `baseURL`'s format is checked by `normalizeBaseURL` (endpoints), which knows Cloud from Data Center.
+ * NOTE: `baseURL`'s format is checked by `normalizeBaseURL` (endpoints), which knows Cloud from Data Center;
+ * the URLs Bitbucket is called at, and the callback, by the checks of endpoints.ts, with their messages.
  */
+const SECURE_URL = checkedBy('an absolute https URL (http for loopback only)', requireSecureURL);
+const CALLBACK_URL = checkedBy('an absolute http(s) URL', (_name, value) => requireAbsoluteCallbackURL(value));
+
 export const COMMON_OPTION_RULES: OptionRules = {
   baseURL: { accepts: 'an absolute URL', test: (v) => typeof v === 'string' },
-  callbackURL: NON_EMPTY_STRING,
-  userProfileURL: HTTP_URL,
-  userEmailsURL: HTTP_URL,
+  callbackURL: CALLBACK_URL,
+  userProfileURL: SECURE_URL,
+  userEmailsURL: SECURE_URL,
   emails: BOOLEAN,
   timeout: POSITIVE_INTEGER,
   maxResponseBytes: POSITIVE_INTEGER,
   maxEmailPages: POSITIVE_INTEGER,
-  workspaces: {
-    accepts: 'a non-empty list of workspace slugs ("acme") or workspace uuids in braces ("{…}")',
-    test: (v) => Array.isArray(v) && v.length > 0 && v.every((w) => typeof w === 'string'),
-  },
+  workspaces: checkedBy('a list of workspace slugs or uuids', (_name, value) => allowedWorkspaces(value)),
   readWorkspaces: BOOLEAN,
   userWorkspacesURL: HTTP_URL,
   maxWorkspacePages: POSITIVE_INTEGER,
@@ -50,8 +54,8 @@ export const OAUTH2_OPTION_RULES: OptionRules = {
   ...COMMON_OPTION_RULES,
   clientID: NON_EMPTY_STRING,
   clientSecret: SECRET_STRING,
-  authorizationURL: HTTP_URL,
-  tokenURL: HTTP_URL,
+  authorizationURL: SECURE_URL,
+  tokenURL: SECURE_URL,
   scope: STRING_OR_STRINGS,
   scopeSeparator: { accepts: 'a string', test: (v) => typeof v === 'string' },
   state: BOOLEAN,
@@ -70,9 +74,9 @@ export const OAUTH1_OPTION_RULES: OptionRules = {
   consumerSecret: SECRET_STRING,
   privateKey: { accepts: 'a PEM-encoded RSA private key', test: (v) => typeof v === 'string', secret: true },
   signatureMethod: oneOf(['HMAC-SHA1', 'PLAINTEXT', 'RSA-SHA1']),
-  requestTokenURL: HTTP_URL,
-  userAuthorizationURL: HTTP_URL,
-  accessTokenURL: HTTP_URL,
+  requestTokenURL: SECURE_URL,
+  userAuthorizationURL: SECURE_URL,
+  accessTokenURL: SECURE_URL,
   store: objectWithMethods('a request-token store', ['get', 'set', 'destroy']),
 };
 
@@ -127,7 +131,9 @@ export function checkOptions(
   }
   for (const [name, rule] of Object.entries(rules)) {
     const value = record[name];
-    if (value !== undefined && !rule.test(value)) throw optionError(name, rule, value);
+    if (value === undefined) continue;
+    if (rule.check) rule.check(name, value);
+    else if (!rule.test(value)) throw optionError(name, rule, value);
   }
   return record;
 }
@@ -147,24 +153,21 @@ export function validateOAuth2Options(options: unknown): void {
  * @throws TypeError naming the option, what was given and what is accepted.
  */
 export function validateOAuth1Options(options: unknown): void {
-  const record = checkOptions('BitbucketStrategy', OAUTH1_OPTION_RULES, options, ['consumerKey']);
-  const { privateKey, consumerSecret } = record;
-  const method = record.signatureMethod ?? (missing(privateKey) ? 'HMAC-SHA1' : 'RSA-SHA1');
-  if (method === 'RSA-SHA1') {
-    if (missing(privateKey)) throw new TypeError(`BitbucketStrategy requires a privateKey option`);
-    const problem = privateKeyProblem(privateKey as string);
+  const given = options !== null && typeof options === 'object' ? (options as Record<string, unknown>) : {};
+  const keyGiven = !missing(given.privateKey);
+  const rsa = given.signatureMethod === 'RSA-SHA1' || (given.signatureMethod === undefined && keyGiven);
+  const record = checkOptions('BitbucketStrategy', OAUTH1_OPTION_RULES, options, [
+    'consumerKey',
+    rsa ? 'privateKey' : 'consumerSecret',
+  ]);
+  if (rsa) {
+    const problem = privateKeyProblem(record.privateKey as string);
     if (problem !== undefined) throw new TypeError(`privateKey ${problem}`);
-  } else {
-    if (missing(consumerSecret)) throw new TypeError(`BitbucketStrategy requires a consumerSecret option`);
-    if (!missing(privateKey)) {
-      throw new TypeError(
-        `privateKey is used only with signatureMethod 'RSA-SHA1', got signatureMethod ${describeValue(method)}`,
-      );
-    }
-  }
-  if (missing(record.callbackURL)) {
+  } else if (keyGiven) {
     throw new TypeError(
-      'BitbucketStrategy requires a callbackURL option: without one, Bitbucket shows the user a code to copy instead of sending them back (OAuth 1.0a "oob")',
+      `privateKey is used only with signatureMethod 'RSA-SHA1', got signatureMethod ${describeValue(record.signatureMethod ?? 'HMAC-SHA1')}`,
     );
   }
+  // NOTE: without it passport-oauth1 sends `oauth_callback=oob`, and Bitbucket shows a code to copy.
+  requireAbsoluteCallbackURL(record.callbackURL);
 }

@@ -11,6 +11,7 @@ import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../profile-types';
 import { endWithProviderError, watchCallback } from '../sign-in-outcome';
 import { failWhenDenied } from '../workspace-gate';
+import { validateOAuth1Options } from '../validate-options';
 import { OAuthStrategy } from './base';
 import { resolveOAuth1Settings } from './settings';
 import { authorizationHeader, type ConsumerCredentials } from './signature';
@@ -67,6 +68,7 @@ export class BitbucketStrategy extends OAuthStrategy {
       | BitbucketVerifyFunctionWithRequestAndParams,
   ) {
     if (typeof verify !== 'function') throw new TypeError('BitbucketStrategy requires a verify callback');
+    validateOAuth1Options(options);
     // NOTE: JavaScript callers may pass no options: the first missing one is named.
     const settings = resolveOAuth1Settings((options as typeof options | undefined) ?? ({} as typeof options));
     const { credentials, defaults, requestTokenURL, accessTokenURL } = settings;

@@ -12,6 +12,7 @@ import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../profile-types';
 import { endWithProviderError, watchCallback } from '../sign-in-outcome';
 import { failWhenDenied } from '../workspace-gate';
+import { validateOAuth2Options } from '../validate-options';
 import { resolveOAuth2Settings } from './settings';
 import {
   classifyTokenError,
@@ -75,6 +76,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
       | BitbucketOAuth2VerifyFunctionWithRequestAndParams,
   ) {
     if (typeof verify !== 'function') throw new TypeError('BitbucketOAuth2Strategy requires a verify callback');
+    validateOAuth2Options(options);
     // NOTE: JavaScript callers may pass no options: the first missing one is named.
     const settings = resolveOAuth2Settings((options as typeof options | undefined) ?? ({} as typeof options));
     const limits: ResolvedLimits = resolveLimits(options);

@@ -33,7 +33,7 @@ describe('the BitbucketOAuth2Strategy constructor', () => {
       new TypeError('BitbucketOAuth2Strategy requires a clientSecret option'),
     );
     expect(() => construct({ clientID: 'key', clientSecret: 42 })).toThrow(
-      new TypeError('BitbucketOAuth2Strategy requires a clientSecret option'),
+      new TypeError('clientSecret must be a non-empty string, got a number'),
     );
   });
 
@@ -69,7 +69,9 @@ describe('the BitbucketOAuth2Strategy constructor', () => {
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '1000'])('refuses timeout %p', (timeout) => {
     expect(() => construct({ ...valid, timeout })).toThrow(
-      new TypeError(`timeout must be a positive integer, got ${String(timeout)}`),
+      new TypeError(
+        `timeout must be a positive integer, got ${typeof timeout === 'string' ? JSON.stringify(timeout) : String(timeout)}`,
+      ),
     );
   });
 

@@ -103,7 +103,10 @@ describe('passport-bitbucket-oauth (dist/index.js)', () => {
 
   it("names the OAuth 1.0a strategy 'bitbucket'", () => {
     const BitbucketStrategy = classOf(main, 'BitbucketStrategy');
-    const strategy = new BitbucketStrategy({ consumerKey: 'key', consumerSecret: 'secret' }, verify);
+    const strategy = new BitbucketStrategy(
+      { consumerKey: 'key', consumerSecret: 'secret', callbackURL: 'https://app.example.com/cb' },
+      verify,
+    );
     expect(strategy).toMatchObject({ name: 'bitbucket' });
     expect(typeof (strategy as { authenticate?: unknown }).authenticate).toBe('function');
   });

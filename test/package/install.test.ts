@@ -86,8 +86,9 @@ const main = require('passport-bitbucket-oauth');
 const mainLoadsTesting = Object.keys(require.cache).some((file) => file.includes('/dist/testing/'));
 const testing = require('passport-bitbucket-oauth/testing');
 const verify = () => undefined;
-const oauth2 = new main.BitbucketOAuth2Strategy({ clientID: 'key', clientSecret: 'secret' }, verify);
-const oauth1 = new main.BitbucketStrategy({ consumerKey: 'key', consumerSecret: 'secret' }, verify);
+const callbackURL = 'https://app.example.com/auth/bitbucket/callback';
+const oauth2 = new main.BitbucketOAuth2Strategy({ clientID: 'key', clientSecret: 'secret', callbackURL }, verify);
+const oauth1 = new main.BitbucketStrategy({ consumerKey: 'key', consumerSecret: 'secret', callbackURL }, verify);
 console.log(JSON.stringify({
   main: Object.keys(main).filter((name) => name !== '__esModule').sort(),
   testing: Object.keys(testing).filter((name) => name !== '__esModule').sort(),
@@ -108,8 +109,9 @@ import { createMockBitbucket } from 'passport-bitbucket-oauth/testing';
 import passportOAuth2 from 'passport-oauth2';
 
 const verify = () => undefined;
-const oauth2 = new BitbucketOAuth2Strategy({ clientID: 'key', clientSecret: 'secret' }, verify);
-const oauth1 = new BitbucketStrategy({ consumerKey: 'key', consumerSecret: 'secret' }, verify);
+const callbackURL = 'https://app.example.com/auth/bitbucket/callback';
+const oauth2 = new BitbucketOAuth2Strategy({ clientID: 'key', clientSecret: 'secret', callbackURL }, verify);
+const oauth1 = new BitbucketStrategy({ consumerKey: 'key', consumerSecret: 'secret', callbackURL }, verify);
 const named = (ns) => Object.keys(ns).filter((name) => name !== 'default' && name !== '__esModule').sort();
 if (typeof createMockBitbucket !== 'function') throw new Error('createMockBitbucket is not a function');
 console.log(JSON.stringify({
@@ -136,7 +138,7 @@ const CONSUMER_TS = `import {
 import { DEFAULT_CLIENT, createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
 import type { Strategy as PassportStrategy } from 'passport';
 
-const oauth2Options: BitbucketOAuth2StrategyOptions = { clientID: 'key', clientSecret: 'secret', callbackURL: '/cb' };
+const oauth2Options: BitbucketOAuth2StrategyOptions = { clientID: 'key', clientSecret: 'secret', callbackURL: 'https://app.example.com/cb' };
 const oauth2 = new BitbucketOAuth2Strategy(oauth2Options, (accessToken: string, _refresh, profile: BitbucketProfile, done: VerifyCallback) => {
   done(null, { id: profile.id, token: accessToken });
 });
@@ -144,7 +146,7 @@ const withRequest = new BitbucketOAuth2Strategy(
   { ...oauth2Options, passReqToCallback: true },
   (req, _accessToken, _refreshToken, profile, done) => done(null, { id: profile.id, ip: req.ip }),
 );
-const oauth1Options: BitbucketStrategyOptions = { consumerKey: 'key', consumerSecret: 'secret' };
+const oauth1Options: BitbucketStrategyOptions = { consumerKey: 'key', consumerSecret: 'secret', callbackURL: 'https://app.example.com/cb' };
 const oauth1 = new BitbucketStrategy(oauth1Options, (_token, _secret, profile, done) => done(null, profile));
 const strategies: PassportStrategy[] = [oauth2, withRequest, oauth1];
 const name: string = oauth2.name;

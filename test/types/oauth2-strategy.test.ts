@@ -132,7 +132,7 @@ describe('misuse the type checker catches', () => {
   it('the typo clientId for clientID', () => {
     // @ts-expect-error -- unknown option clientId
     expect(() => new BitbucketOAuth2Strategy({ clientId: 'key', clientSecret: 'secret' }, verify)).toThrow(
-      'requires a clientID option',
+      'BitbucketOAuth2Strategy has no option clientId: did you mean clientID?',
     );
   });
 
@@ -165,7 +165,7 @@ describe('misuse the type checker catches', () => {
   it('a timeout given as text', () => {
     // @ts-expect-error -- timeout is a number of milliseconds
     expect(() => new BitbucketOAuth2Strategy({ ...options, timeout: '10s' }, verify)).toThrow(
-      'timeout must be a positive integer, got 10s',
+      'timeout must be a positive integer, got "10s"',
     );
   });
 
