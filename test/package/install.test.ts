@@ -73,8 +73,11 @@ function installFromTarball(): void {
 
   const pkg = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
   };
-  for (const name of [...Object.keys(pkg.dependencies ?? {}), ...CONSUMER_DEPENDENCIES]) {
+  // Peers (`@types/express`) are what the app brings; npm would also install them through `@types/passport`.
+  const names = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
+  for (const name of [...names, ...CONSUMER_DEPENDENCIES]) {
     const link = path.join(project, 'node_modules', name);
     fs.mkdirSync(path.dirname(link), { recursive: true });
     fs.symlinkSync(path.join(root, 'node_modules', name), link, 'dir');
