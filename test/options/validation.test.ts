@@ -119,6 +119,24 @@ describe('every other OAuth 2.0 option', () => {
     );
   });
 
+  it('describes values JSON cannot quote', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const cases: [unknown, string][] = [
+      [() => true, 'a function'],
+      [Symbol('yes'), 'a symbol'],
+      [10n, '10n'],
+      [circular, 'an object that is not JSON'],
+      [null, 'null'],
+    ];
+    for (const [emails, shown] of cases) {
+      expect(messageOf(() => buildOAuth2({ ...oauth2, emails }))).toBe(`emails must be true or false, got ${shown}`);
+    }
+    expect(messageOf(() => buildOAuth2({ ...oauth2, clientSecret: 10n }))).toBe(
+      'clientSecret must be a non-empty string, got a bigint',
+    );
+  });
+
   it('refuses options that are not an object', () => {
     expect(messageOf(() => buildOAuth2('clientID=key'))).toBe('options must be an object, got a string');
   });
