@@ -10,6 +10,8 @@ import { appCallbackURL, reserveAppURL, startApp, type TestApp } from '../suppor
 import { login } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 
+const strategyAgent = new http.Agent({ keepAlive: true });
+
 guardProcess();
 
 const USERS = 1000;
@@ -79,6 +81,9 @@ describe('1,000 concurrent sign-ins through one strategy', () => {
         clientSecret: 'mock-client-secret',
         callbackURL: appCallbackURL(),
         timeout: 5000,
+        // The strategy's keep-alive connections, in an agent this test can close before counting handles.
+        agent: strategyAgent,
+        preconnect: true,
       },
       (_accessToken, _refreshToken, profile, done) => {
         const user: SignedIn = { id: profile.id, username: profile.username, email: profile.emails[0]?.value };
@@ -147,6 +152,7 @@ describe('1,000 concurrent sign-ins through one strategy', () => {
     // Close the browsers' (and the strategy's) idle keep-alive sockets, then count what is left.
     const pooled = handles();
     agent.destroy();
+    strategyAgent.destroy();
     await settle();
     const after = handles();
     expect(after.Timeout ?? 0).toBeLessThanOrEqual((started.Timeout ?? 0) + 2);

@@ -76,7 +76,7 @@ describe('emails that fail with 403 after the first page', () => {
   beforeAll(async () => {
     api = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      if (req.url === '/2.0/user/emails') {
+      if (req.url === '/2.0/user/emails?pagelen=100') {
         const first = { email: 'first@example.com', is_primary: false, is_confirmed: true };
         res.end(JSON.stringify({ values: [first], next: `${apiURL}/2.0/user/emails?page=2` }));
         return;
