@@ -97,12 +97,19 @@ export async function startCloud(o: CloudHarnessOptions = {}): Promise<CloudHarn
   const bitbucket = await createMockBitbucket({ autoApprove: true, ...o.mock });
   await reserveAppURL();
   const verified: VerifyCall[] = [];
-  const strategy = new BitbucketStrategy(cloudOptions(bitbucket, o.options), (token, tokenSecret, profile, done) => {
-    // NOTE: with skipUserProfile the profile is undefined, whatever the verify type says.
-    const read = profile as BitbucketProfile | undefined;
-    verified.push({ token, tokenSecret, profile: read });
-    done(null, { id: read?.id ?? null, email: read?.emails[0]?.value ?? null });
-  });
+  let strategy: BitbucketStrategy;
+  try {
+    strategy = new BitbucketStrategy(cloudOptions(bitbucket, o.options), (token, tokenSecret, profile, done) => {
+      // NOTE: with skipUserProfile the profile is undefined, whatever the verify type says.
+      const read = profile as BitbucketProfile | undefined;
+      verified.push({ token, tokenSecret, profile: read });
+      done(null, { id: read?.id ?? null, email: read?.emails[0]?.value ?? null });
+    });
+  } catch (err) {
+    // A refused configuration must not leave the mock running (jest would never exit).
+    await bitbucket.close();
+    throw err;
+  }
   const app = await startApp(strategy, o.app);
   return {
     bitbucket,
