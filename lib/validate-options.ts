@@ -41,6 +41,8 @@ export const COMMON_OPTION_RULES: OptionRules = {
   maxWorkspacePages: POSITIVE_INTEGER,
   name: NON_EMPTY_STRING,
   sessionKey: NON_EMPTY_STRING,
+  maxPendingLogins: POSITIVE_INTEGER,
+  pendingLoginMaxAge: POSITIVE_INTEGER,
   proxy: BOOLEAN,
   passReqToCallback: BOOLEAN,
   skipUserProfile: BOOLEAN_OR_FUNCTION,

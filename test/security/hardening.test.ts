@@ -92,6 +92,16 @@ describe('configurations that would expose the sign-in are refused at constructi
     }
   });
 
+  it('pending-login limits that are not positive integers', () => {
+    const base = { ...client, callbackURL: 'https://a.example/cb' };
+    expect(() => new BitbucketOAuth2Strategy({ ...base, maxPendingLogins: 0 }, verify)).toThrow(
+      new TypeError('maxPendingLogins must be a positive integer, got 0'),
+    );
+    expect(
+      () => new BitbucketOAuth2Strategy({ ...base, pendingLoginMaxAge: '600000' as unknown as number }, verify),
+    ).toThrow(new TypeError('pendingLoginMaxAge must be a positive integer, got "600000"'));
+  });
+
   it('pkce: false on Data Center is allowed (documented as weaker)', () => {
     const strategy = new BitbucketOAuth2Strategy(
       { ...client, callbackURL: 'https://a.example/cb', baseURL: 'https://bitbucket.corp', pkce: false },
