@@ -161,7 +161,7 @@ export function keepAcrossRegenerate(req: unknown): void {
   if (carried.length === 0) return;
   session.regenerate = function (this: unknown, done: (err?: unknown) => void): unknown {
     Reflect.deleteProperty(session, 'regenerate');
-    return Reflect.apply(regenerate, this, [
+    return Reflect.apply(regenerate as (...args: unknown[]) => unknown, this, [
       (err?: unknown): void => {
         const fresh = sessionOf(req);
         if (!err && fresh && fresh !== session) {

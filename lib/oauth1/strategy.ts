@@ -69,8 +69,7 @@ export class BitbucketStrategy extends OAuthStrategy {
   ) {
     if (typeof verify !== 'function') throw new TypeError('BitbucketStrategy requires a verify callback');
     validateOAuth1Options(options);
-    // NOTE: JavaScript callers may pass no options: the first missing one is named.
-    const settings = resolveOAuth1Settings((options as typeof options | undefined) ?? ({} as typeof options));
+    const settings = resolveOAuth1Settings(options);
     const { credentials, defaults, requestTokenURL, accessTokenURL } = settings;
     const limits = resolveLimits(options);
     super(

@@ -72,7 +72,7 @@ export function resolveOAuth2Settings(options: BitbucketOAuth2BaseOptions): OAut
       `clientAuthentication must be 'basic' or 'body', got ${JSON.stringify(options.clientAuthentication)}`,
     );
   }
-  const userStore = typeof options.store === 'object' ? (options.store as StateStore) : undefined;
+  const userStore = typeof options.store === 'object' ? options.store : undefined;
   const stateless = userStore === undefined && options.store !== true && options.state === false;
   const pkce = resolvePkce(options.pkce, datacenter, stateless);
   const name = options.name ?? 'bitbucket-oauth2';

@@ -77,8 +77,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
   ) {
     if (typeof verify !== 'function') throw new TypeError('BitbucketOAuth2Strategy requires a verify callback');
     validateOAuth2Options(options);
-    // NOTE: JavaScript callers may pass no options: the first missing one is named.
-    const settings = resolveOAuth2Settings((options as typeof options | undefined) ?? ({} as typeof options));
+    const settings = resolveOAuth2Settings(options);
     const limits: ResolvedLimits = resolveLimits(options);
     super(
       {

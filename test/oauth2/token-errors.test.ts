@@ -4,7 +4,7 @@
  * `InternalOAuthError` says.
  */
 import { BitbucketOAuth2Strategy, InternalOAuthError, TokenError } from 'passport-bitbucket-oauth';
-import { followApp, login } from '../support/flow';
+import { followApp, login, lastMessage } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 import { cloudOptions, expectNoCredentials, errorTexts, useHarness } from './helpers';
 
@@ -40,7 +40,7 @@ describe('an authorization code that expired before the callback', () => {
     const agent = harness().app.agent();
     const { callback } = await login(agent);
     expect(callback?.headers.location).toBe('/failed');
-    expect((await followApp(agent, callback!)).body.messages.at(-1)).toBe(
+    expect(lastMessage(await followApp(agent, callback!))).toBe(
       'The sign-in link has expired or was already used. Please sign in again.',
     );
     expect(harness().app.errors).toEqual([]);

@@ -85,7 +85,7 @@ describe('configurations that would expose the sign-in are refused at constructi
     try {
       new BitbucketOAuth2Strategy({ ...client, callbackURL: 'https://a.example/cb', pkce: 'plain' }, verify);
       new BitbucketOAuth2Strategy({ ...client, callbackURL: 'https://a.example/cb', pkce: 'plain' }, verify);
-      const codes = emitWarning.mock.calls.map((call) => (call[1] as { code?: string } | undefined)?.code);
+      const codes = emitWarning.mock.calls.map((call) => (call[1] as { code?: string }).code);
       expect(codes.filter((code) => code === 'PASSPORT_BITBUCKET_PKCE_PLAIN')).toHaveLength(1);
     } finally {
       emitWarning.mockRestore();

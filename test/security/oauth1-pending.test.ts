@@ -2,7 +2,7 @@
  * Several OAuth 1.0a sign-ins pending in one browser, each keyed by its own request token: tabs never
  * overwrite each other's token secret, and a forged callback touches nothing.
  */
-import { followApp } from '../support/flow';
+import { followApp, lastMessage } from '../support/flow';
 import { JSONSessionStore } from '../support/json-session-store';
 import { guardProcess } from '../support/process-guard';
 import { approveWithoutReturning, callsTo, startCloud, type CloudHarness } from '../oauth1/helpers';
@@ -46,7 +46,7 @@ describe.each([
       '/callback?error=server_error&error_description=Call+0800+SCAM',
     ]) {
       const failed = await followApp(agent, await agent.get(forged));
-      expect(failed.body.messages.at(-1)).not.toContain('SCAM');
+      expect(lastMessage(failed)).not.toContain('SCAM');
     }
     expect(callsTo(h.bitbucket, 'accessToken')).toEqual([]);
     expect((await agent.get(real)).status).toBe(200);
@@ -57,7 +57,7 @@ describe.each([
     const paths: string[] = [];
     for (let i = 0; i < 6; i += 1) paths.push(await approveWithoutReturning(agent));
     const oldest = await agent.get(paths[0]!);
-    expect((await followApp(agent, oldest)).body.messages.at(-1)).toBe(NOT_THIS_BROWSER);
+    expect(lastMessage(await followApp(agent, oldest))).toBe(NOT_THIS_BROWSER);
     expect(callsTo(h.bitbucket, 'accessToken')).toEqual([]);
     expect((await agent.get(paths[5]!)).status).toBe(200);
   });
@@ -66,7 +66,7 @@ describe.each([
     const agent = h.app.agent();
     const path = await approveWithoutReturning(agent);
     expect((await agent.get(path)).status).toBe(200);
-    expect((await followApp(agent, await agent.get(path))).body.messages.at(-1)).toBe(NOT_THIS_BROWSER);
+    expect(lastMessage(await followApp(agent, await agent.get(path)))).toBe(NOT_THIS_BROWSER);
     expect(callsTo(h.bitbucket, 'accessToken')).toHaveLength(1);
   });
 });

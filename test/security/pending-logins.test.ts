@@ -6,7 +6,7 @@
 import { BitbucketOAuth2Strategy } from 'passport-bitbucket-oauth';
 import { createMockBitbucket } from 'passport-bitbucket-oauth/testing';
 import { reserveAppURL, startApp } from '../support/app';
-import { followApp } from '../support/flow';
+import { followApp, lastMessage } from '../support/flow';
 import { JSONSessionStore } from '../support/json-session-store';
 import { guardProcess } from '../support/process-guard';
 import { authorizeOnly, cloudOptions, requestsTo, sleep, useHarness } from '../oauth2/helpers';
@@ -62,7 +62,7 @@ describe.each([
     ];
     for (const i of [1, 2, 0]) expect((await agent.get(paths[i]!)).status).toBe(200);
     for (const path of paths) {
-      expect((await followApp(agent, await agent.get(path))).body.messages.at(-1)).toBe(NOT_THIS_BROWSER);
+      expect(lastMessage(await followApp(agent, await agent.get(path)))).toBe(NOT_THIS_BROWSER);
     }
     expect(requestsTo(mock, 'token')).toHaveLength(3);
   });
@@ -113,7 +113,7 @@ describe.each([
     ];
     for (const forged of forgeries) {
       const failed = await followApp(agent, await agent.get(forged));
-      expect(failed.body.messages.at(-1)).not.toContain('SCAM');
+      expect(lastMessage(failed)).not.toContain('SCAM');
     }
     expect(requestsTo(mock, 'token')).toEqual([]);
     expect((await agent.get(real)).body.user).toMatchObject({ username: 'jdoe' });
@@ -132,9 +132,7 @@ describe.each([
       agent,
       await agent.get(`/callback?error=server_error&error_description=Down+for+maintenance&state=${state}`),
     );
-    expect(own.body.messages.at(-1)).toBe(
-      'Bitbucket did not authorize the sign-in (server_error): Down for maintenance',
-    );
+    expect(lastMessage(own)).toBe('Bitbucket did not authorize the sign-in (server_error): Down for maintenance');
   });
 });
 

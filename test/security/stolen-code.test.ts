@@ -6,7 +6,7 @@
 import { BitbucketOAuth2Strategy } from 'passport-bitbucket-oauth';
 import type { MockBitbucket } from 'passport-bitbucket-oauth/testing';
 import type request from 'supertest';
-import { followApp } from '../support/flow';
+import { followApp, lastMessage } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
 import { authorizeOnly, cloudOptions, dataCenterOptions, formOf, requestsTo, useHarness } from '../oauth2/helpers';
 
@@ -35,7 +35,7 @@ describe('a stolen code on Data Center defaults (PKCE S256 is on by default ther
     const attacker = app.agent();
     const callback = await inject(mock, app.agent(), attacker);
     expect(callback.headers.location).toBe('/failed');
-    expect((await followApp(attacker, callback)).body.messages.at(-1)).toBe(EXPIRED);
+    expect(lastMessage(await followApp(attacker, callback))).toBe(EXPIRED);
     expect((await attacker.get('/me')).body).toEqual({ user: null });
     const exchange = requestsTo(mock, 'token')[0]!;
     expect(formOf(exchange).code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -57,7 +57,7 @@ describe('a stolen code on Cloud with pkce: true (opt-in: Bitbucket Cloud does n
     const { app, mock } = harness();
     const attacker = app.agent();
     const callback = await inject(mock, app.agent(), attacker);
-    expect((await followApp(attacker, callback)).body.messages.at(-1)).toBe(EXPIRED);
+    expect(lastMessage(await followApp(attacker, callback))).toBe(EXPIRED);
     expect((await attacker.get('/me')).body).toEqual({ user: null });
   });
 });

@@ -43,3 +43,8 @@ export async function followApp(agent: request.Agent, response: request.Response
   if (typeof location !== 'string') return response;
   return agent.get(location.startsWith('http') ? pathOf(location) : location);
 }
+
+/** The newest message on the test app's failure page (passport's `failureMessage` appends to a list). */
+export function lastMessage(page: request.Response): string | undefined {
+  return (page.body as { messages?: string[] }).messages?.at(-1);
+}
