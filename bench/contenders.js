@@ -46,6 +46,27 @@ const CONTENDERS = {
         verify1,
       ),
   },
+  // The workspaces gate (issue 12): its call joins the user and emails calls, so the callback should stay at
+  // two round trips. Latency only (warm and cold): its CPU and heap are those of 'ours oauth2' plus one call.
+  'ours oauth2 + workspaces gate': {
+    ours: true,
+    latencyOnly: true,
+    build: (m, callbackURL) =>
+      new BitbucketOAuth2Strategy(
+        {
+          authorizationURL: `${m}/site/oauth2/authorize`,
+          tokenURL: `${m}/site/oauth2/access_token`,
+          userProfileURL: `${m}/2.0/user`,
+          userEmailsURL: `${m}/2.0/user/emails`,
+          userWorkspacesURL: `${m}/2.0/user/workspaces`,
+          workspaces: ['acme'],
+          clientID: CLIENT.id,
+          clientSecret: CLIENT.secret,
+          callbackURL,
+        },
+        verify2,
+      ),
+  },
   'passport-bitbucket-oauth2': {
     build: (m, callbackURL) =>
       new PeerOAuth2(

@@ -51,7 +51,7 @@ function renderTable(results, { callMs }) {
   lines.push('');
   lines.push(`| ours ÷ peer | ${COLUMNS.map(([, title]) => title).join(' | ')} |`);
   lines.push(`| --- | ${COLUMNS.map(() => '---:').join(' | ')} |`);
-  for (const ours of results.filter((r) => r.ours && !r.failed)) {
+  for (const ours of results.filter((r) => r.ours && !r.failed && !r.latencyOnly)) {
     for (const peer of results.filter((r) => !r.ours && !r.failed)) {
       const ratios = COLUMNS.map(([key]) => {
         const a = median(ours[key]);
