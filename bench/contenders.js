@@ -46,6 +46,25 @@ const CONTENDERS = {
         verify1,
       ),
   },
+  // Like for like with the peers, which keep no CSRF state: what our state (a session write on /login, the
+  // pending-login store) costs is the difference to 'ours oauth2'. Never run an app like this.
+  'ours oauth2, state: false': {
+    ours: true,
+    build: (m, callbackURL) =>
+      new BitbucketOAuth2Strategy(
+        {
+          authorizationURL: `${m}/site/oauth2/authorize`,
+          tokenURL: `${m}/site/oauth2/access_token`,
+          userProfileURL: `${m}/2.0/user`,
+          userEmailsURL: `${m}/2.0/user/emails`,
+          clientID: CLIENT.id,
+          clientSecret: CLIENT.secret,
+          callbackURL,
+          state: false,
+        },
+        verify2,
+      ),
+  },
   // The workspaces gate (issue 12): its call joins the user and emails calls, so the callback should stay at
   // two round trips. Latency only (warm and cold): its CPU and heap are those of 'ours oauth2' plus one call.
   'ours oauth2 + workspaces gate': {
