@@ -11,24 +11,26 @@ const CLIENT = { id: 'mock-client-id', secret: 'mock-client-secret' };
 const verify2 = (_a, _r, profile, done) => done(null, { id: profile.id });
 const verify1 = (_t, _s, profile, done) => done(null, { id: profile.id });
 
-/** name → { protocol, ours, build(mockURL, callbackURL) } */
+/** Our OAuth 2.0 strategy on the mock's Cloud URLs, with `extra` options. */
+function oursOAuth2(m, callbackURL, extra = {}) {
+  return new BitbucketOAuth2Strategy(
+    {
+      authorizationURL: `${m}/site/oauth2/authorize`,
+      tokenURL: `${m}/site/oauth2/access_token`,
+      userProfileURL: `${m}/2.0/user`,
+      userEmailsURL: `${m}/2.0/user/emails`,
+      clientID: CLIENT.id,
+      clientSecret: CLIENT.secret,
+      callbackURL,
+      ...extra,
+    },
+    verify2,
+  );
+}
+
+/** name → { ours, latencyOnly, build(mockURL, callbackURL) } */
 const CONTENDERS = {
-  'ours oauth2': {
-    ours: true,
-    build: (m, callbackURL) =>
-      new BitbucketOAuth2Strategy(
-        {
-          authorizationURL: `${m}/site/oauth2/authorize`,
-          tokenURL: `${m}/site/oauth2/access_token`,
-          userProfileURL: `${m}/2.0/user`,
-          userEmailsURL: `${m}/2.0/user/emails`,
-          clientID: CLIENT.id,
-          clientSecret: CLIENT.secret,
-          callbackURL,
-        },
-        verify2,
-      ),
-  },
+  'ours oauth2': { ours: true, build: (m, callbackURL) => oursOAuth2(m, callbackURL) },
   'ours oauth1': {
     ours: true,
     build: (m, callbackURL) =>
@@ -48,43 +50,14 @@ const CONTENDERS = {
   },
   // Like for like with the peers, which keep no CSRF state: what our state (a session write on /login, the
   // pending-login store) costs is the difference to 'ours oauth2'. Never run an app like this.
-  'ours oauth2, state: false': {
-    ours: true,
-    build: (m, callbackURL) =>
-      new BitbucketOAuth2Strategy(
-        {
-          authorizationURL: `${m}/site/oauth2/authorize`,
-          tokenURL: `${m}/site/oauth2/access_token`,
-          userProfileURL: `${m}/2.0/user`,
-          userEmailsURL: `${m}/2.0/user/emails`,
-          clientID: CLIENT.id,
-          clientSecret: CLIENT.secret,
-          callbackURL,
-          state: false,
-        },
-        verify2,
-      ),
-  },
+  'ours oauth2, state: false': { ours: true, build: (m, callbackURL) => oursOAuth2(m, callbackURL, { state: false }) },
   // The workspaces gate (issue 12): its call joins the user and emails calls, so the callback should stay at
   // two round trips. Latency only (warm and cold): its CPU and heap are those of 'ours oauth2' plus one call.
   'ours oauth2 + workspaces gate': {
     ours: true,
     latencyOnly: true,
     build: (m, callbackURL) =>
-      new BitbucketOAuth2Strategy(
-        {
-          authorizationURL: `${m}/site/oauth2/authorize`,
-          tokenURL: `${m}/site/oauth2/access_token`,
-          userProfileURL: `${m}/2.0/user`,
-          userEmailsURL: `${m}/2.0/user/emails`,
-          userWorkspacesURL: `${m}/2.0/user/workspaces`,
-          workspaces: ['acme'],
-          clientID: CLIENT.id,
-          clientSecret: CLIENT.secret,
-          callbackURL,
-        },
-        verify2,
-      ),
+      oursOAuth2(m, callbackURL, { userWorkspacesURL: `${m}/2.0/user/workspaces`, workspaces: ['acme'] }),
   },
   'passport-bitbucket-oauth2': {
     build: (m, callbackURL) =>

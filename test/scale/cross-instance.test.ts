@@ -9,7 +9,7 @@ import { SESSION_PREFIX } from '../../examples/login/session-store';
 import { Browser } from './browser';
 import { begin, finish, isOwnUser, scaleUsers, signIn, startCluster, type Cluster, type Protocol } from './cluster';
 import { quietConsole } from './quiet';
-import { RedisServer } from './redis-server';
+import { useRedisCluster } from './with-redis';
 
 quietConsole();
 
@@ -17,17 +17,7 @@ const users = scaleUsers(20);
 const PROTOCOLS: Protocol[] = ['oauth2', 'oauth1'];
 
 describe('with a shared Redis', () => {
-  let redis: RedisServer;
-  let cluster: Cluster;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    cluster = await startCluster({ users, redisURL: redis.url });
-  });
-  afterAll(async () => {
-    await cluster.close();
-    await redis.stop('SIGTERM');
-  });
+  const started = useRedisCluster(users);
 
   describe.each(PROTOCOLS)('%s', (protocol) => {
     it.each([
@@ -36,18 +26,18 @@ describe('with a shared Redis', () => {
     ] as const)('starts on %s and finishes on %s, signed in on both', async (start, end) => {
       const user = users[protocol === 'oauth2' ? 1 : 2]!;
       const browser = new Browser();
-      const outcome = await signIn(cluster, { protocol, user, start, finish: end }, browser);
+      const outcome = await signIn(started().cluster, { protocol, user, start, finish: end }, browser);
       expect(outcome).toMatchObject({ kind: 'signed-in', name: user.displayName, uuid: user.uuid });
       // The finishing instance sees the same session too.
-      const home = await browser.visit(`${cluster.instances[end].url}/`);
+      const home = await browser.visit(`${started().cluster.instances[end].url}/`);
       expect(home.text).toContain(user.uuid);
     });
   });
 
   it('keeps sessions in Redis under the prefix, expiring with the cookie (8 hours)', async () => {
     const user = users[3]!;
-    await signIn(cluster, { protocol: 'oauth2', user, start: 'A', finish: 'B' });
-    const client = createClient({ url: redis.url });
+    await signIn(started().cluster, { protocol: 'oauth2', user, start: 'A', finish: 'B' });
+    const client = createClient({ url: started().redis.url });
     await client.connect();
     try {
       const keys = await client.keys(`${SESSION_PREFIX}*`);
@@ -65,7 +55,7 @@ describe('with a shared Redis', () => {
   it('signs in through the round-robin proxy, whichever instance each leg lands on', async () => {
     const landed = new Set<string>();
     for (const [i, user] of users.slice(4, 12).entries()) {
-      const outcome = await signIn(cluster, {
+      const outcome = await signIn(started().cluster, {
         protocol: PROTOCOLS[i % 2]!,
         user,
         start: 'proxy',
@@ -84,16 +74,16 @@ describe('with a shared Redis', () => {
       const browser = new Browser();
       const tab1 = { protocol, user, start: 'A', finish: 'B' } as const;
       const tab2 = { protocol, user, start: 'B', finish: 'A' } as const;
-      const url1 = await begin(browser, cluster, tab1);
-      const url2 = await begin(browser, cluster, tab2);
+      const url1 = await begin(browser, started().cluster, tab1);
+      const url2 = await begin(browser, started().cluster, tab2);
       expect(typeof url1).toBe('string');
       expect(typeof url2).toBe('string');
       // The second tab finishes first, then the first: both pending logins are in the one session.
-      expect(await finish(browser, cluster, tab2, url2 as string)).toMatchObject({
+      expect(await finish(browser, started().cluster, tab2, url2 as string)).toMatchObject({
         kind: 'signed-in',
         uuid: user.uuid,
       });
-      expect(await finish(browser, cluster, tab1, url1 as string)).toMatchObject({
+      expect(await finish(browser, started().cluster, tab1, url1 as string)).toMatchObject({
         kind: 'signed-in',
         uuid: user.uuid,
       });

@@ -5,19 +5,9 @@
  */
 import { createClient } from 'redis';
 import { SESSION_PREFIX } from '../../examples/login/session-store';
-import {
-  isOwnUser,
-  pool,
-  scaleUsers,
-  signIn,
-  startCluster,
-  type Cluster,
-  type Outcome,
-  type Protocol,
-  type SignIn,
-} from './cluster';
+import { isOwnUser, pool, scaleUsers, signIn, type Outcome, type Protocol, type SignIn } from './cluster';
 import { quietConsole, report } from './quiet';
-import { RedisServer } from './redis-server';
+import { useRedisCluster } from './with-redis';
 
 quietConsole();
 
@@ -31,21 +21,12 @@ function plan(i: number): SignIn {
   return { protocol, user: users[i]!, start: i % 2 === 0 ? 'A' : 'B', finish: i % 2 === 0 ? 'B' : 'A' };
 }
 
-let redis: RedisServer;
-let cluster: Cluster;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-  cluster = await startCluster({ users, redisURL: redis.url });
-});
-afterAll(async () => {
-  await cluster.close();
-  await redis.stop('SIGTERM');
-});
+const started = useRedisCluster(users);
 
 it(`signs in ${LOGINS} different users across both instances, ${CONCURRENCY} at a time, each as themselves`, async () => {
   const outcomes: (Outcome | Error)[] = [];
   await pool(LOGINS, CONCURRENCY, async (i) => {
-    outcomes[i] = await signIn(cluster, plan(i)).catch((err: unknown) =>
+    outcomes[i] = await signIn(started().cluster, plan(i)).catch((err: unknown) =>
       err instanceof Error ? err : new Error(String(err)),
     );
   });
@@ -58,7 +39,7 @@ it(`signs in ${LOGINS} different users across both instances, ${CONCURRENCY} at 
     .map((o, i) => (isOwnUser(o, users[i]!) ? null : `#${i}: ${o instanceof Error ? o.message : o.kind}`))
     .filter((line) => line !== null);
   report(
-    `scale: ${LOGINS} cross-instance logins (concurrency ${CONCURRENCY}, Redis ${redis.version}): ` +
+    `scale: ${LOGINS} cross-instance logins (concurrency ${CONCURRENCY}, Redis ${started().redis.version}): ` +
       `${own} signed in as themselves, ${problems.length} failures, ${wrongUser} wrong-user sign-ins`,
   );
   expect(problems).toEqual([]);
@@ -67,7 +48,7 @@ it(`signs in ${LOGINS} different users across both instances, ${CONCURRENCY} at 
 });
 
 it('left exactly one session per signed-in browser in Redis, each holding its own user', async () => {
-  const client = createClient({ url: redis.url });
+  const client = createClient({ url: started().redis.url });
   await client.connect();
   try {
     const keys = await client.keys(`${SESSION_PREFIX}*`);

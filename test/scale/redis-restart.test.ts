@@ -5,9 +5,9 @@
  * 500, no hang past the request timeout, no crash. Once the clients have reconnected, sign-ins work.
  */
 import { STORE_DOWN_MESSAGE } from '../../examples/login/session-store';
-import { isOwnUser, pool, scaleUsers, signIn, startCluster, type Cluster, type Outcome, type SignIn } from './cluster';
+import { isOwnUser, pool, scaleUsers, signIn, type Outcome, type SignIn } from './cluster';
 import { logged, quietConsole, report } from './quiet';
-import { RedisServer } from './redis-server';
+import { useRedisCluster } from './with-redis';
 
 quietConsole();
 
@@ -35,7 +35,7 @@ function isClean(o: Outcome | Error, i: number): boolean {
 }
 
 function attempt(s: SignIn): Promise<Outcome | Error> {
-  return signIn(cluster, s).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  return signIn(started().cluster, s).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
 }
 
 /** Polls `condition` every 20 ms; throws after `ms`. */
@@ -47,16 +47,7 @@ async function until(condition: () => boolean | Promise<boolean>, ms: number, wh
   }
 }
 
-let redis: RedisServer;
-let cluster: Cluster;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-  cluster = await startCluster({ users, redisURL: redis.url });
-});
-afterAll(async () => {
-  await cluster.close();
-  await redis.stop('SIGTERM');
-});
+const started = useRedisCluster(users);
 
 it('ends every sign-in in flight cleanly while Redis restarts, and signs in again afterwards', async () => {
   const outcomes: (Outcome | Error)[] = [];
@@ -66,7 +57,7 @@ it('ends every sign-in in flight cleanly while Redis restarts, and signs in agai
     finished++;
   });
   await until(() => finished >= 20, 60_000, '20 sign-ins before the restart');
-  const restarted = redis.restart(300);
+  const restarted = started().redis.restart(300);
   await Promise.all([run, restarted]);
 
   const count = (kind: Outcome['kind']): number =>
@@ -89,7 +80,7 @@ it('ends every sign-in in flight cleanly while Redis restarts, and signs in agai
   expect(count('failed') + count('unavailable')).toBeGreaterThan(0);
   // ... and logged by the app, once per outage and client, with no stack and no crash.
   expect(logged.some((line) => line.startsWith('[session-store]'))).toBe(true);
-  expect(cluster.instances.A.server.listening && cluster.instances.B.server.listening).toBe(true);
+  expect(started().cluster.instances.A.server.listening && started().cluster.instances.B.server.listening).toBe(true);
 
   // Both clients reconnect by themselves: one sign-in each way soon succeeds ...
   for (const [start, finish] of [
@@ -110,12 +101,12 @@ it('ends every sign-in in flight cleanly while Redis restarts, and signs in agai
 });
 
 it('answers a sign-in with the 503 page while Redis is down, not a hang (every request has a timeout)', async () => {
-  await redis.stop();
+  await started().redis.stop();
   try {
     const outcome = await attempt({ protocol: 'oauth2', user: users[IN_RUN + 1]!, start: 'A', finish: 'B' });
     expect(outcome).toMatchObject({ kind: 'unavailable', message: STORE_DOWN_MESSAGE });
   } finally {
-    await redis.restart(0);
+    await started().redis.restart(0);
   }
 });
 
@@ -123,11 +114,11 @@ it('answers with the 503 page when Redis hangs, not a hang of its own (each stor
   const s = { protocol: 'oauth1', user: users[IN_RUN + 1]!, start: 'B', finish: 'A' } as const;
   // Both clients connected again after the previous test's restart, so the pause is what the next one meets.
   await until(async () => isOwnUser(await attempt(s), s.user), 15_000, 'a sign-in before the pause');
-  redis.signal('SIGSTOP');
+  started().redis.signal('SIGSTOP');
   try {
     expect(await attempt(s)).toMatchObject({ kind: 'unavailable', message: STORE_DOWN_MESSAGE });
   } finally {
-    redis.signal('SIGCONT');
+    started().redis.signal('SIGCONT');
   }
   // The late answers of the timed-out commands are dropped, not mistaken for the next ones' answers.
   await until(async () => isOwnUser(await attempt(s), s.user), 15_000, 'a sign-in after the pause');
