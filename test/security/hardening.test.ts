@@ -111,6 +111,26 @@ describe('configurations that would expose the sign-in are refused at constructi
   });
 });
 
+describe('a relative callbackURL given to passport.authenticate() at the callback', () => {
+  it('is refused with the same TypeError, before Bitbucket is asked', async () => {
+    const mock = await createMockBitbucket({ autoApprove: true });
+    await reserveAppURL();
+    const app = await startApp(new BitbucketOAuth2Strategy(cloudOptions(mock), verify), {
+      callbackOptions: { callbackURL: '/callback' },
+    });
+    try {
+      const { callback } = await login(app.agent());
+      expect(callback?.status).toBe(500);
+      expect(app.errors[0]).toBeInstanceOf(TypeError);
+      expect(app.errors[0]?.message).toMatch(/^callbackURL must be an absolute http\(s\) URL/);
+      expect(requestsTo(mock, 'token')).toEqual([]);
+    } finally {
+      await app.close();
+      await mock.close();
+    }
+  });
+});
+
 describe('a Cloud strategy and a Data Center strategy in one app', () => {
   let cloud: MockBitbucket;
   let datacenter: MockBitbucket;
