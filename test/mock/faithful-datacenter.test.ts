@@ -3,10 +3,9 @@
  * tokens, and the emails pages.
  */
 import { BitbucketOAuth2Strategy, type BitbucketProfile } from 'passport-bitbucket-oauth';
-import { DEFAULT_CLIENT, DEFAULT_USERS, type MockUser } from 'passport-bitbucket-oauth/testing';
-import { appCallbackURL } from '../support/app';
+import { DEFAULT_USERS, type MockUser } from 'passport-bitbucket-oauth/testing';
 import { login } from '../support/flow';
-import { useHarness } from '../oauth2/helpers';
+import { dataCenterOptions, useHarness } from '../oauth2/helpers';
 import { get, useMock } from './helpers';
 
 const CORP: MockUser = {
@@ -71,12 +70,8 @@ describe.each(['raw', 'percent'] as const)('a Data Center login with X-AUSERNAME
   const harness = useHarness(
     (mock) =>
       new BitbucketOAuth2Strategy(
-        {
-          baseURL: mock.dataCenterEndpoints().baseURL,
-          clientID: DEFAULT_CLIENT.clientId,
-          clientSecret: DEFAULT_CLIENT.clientSecret,
-          callbackURL: appCallbackURL(),
-        },
+        // Under a context path the base URL is the mock's, path included.
+        dataCenterOptions(mock, { baseURL: mock.dataCenterEndpoints().baseURL }),
         (_a, _r, profile, done) => {
           seen.push(profile);
           done(null, { id: profile.id });

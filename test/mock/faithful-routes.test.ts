@@ -2,10 +2,9 @@
  * Issue 11, points 1 and 2: every route in both slash forms, and Data Center under a context path.
  */
 import { BitbucketOAuth2Strategy, type BitbucketProfile } from 'passport-bitbucket-oauth';
-import { createMockBitbucket, DEFAULT_CLIENT, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
-import { appCallbackURL } from '../support/app';
+import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
 import { login } from '../support/flow';
-import { useHarness } from '../oauth2/helpers';
+import { dataCenterOptions, useHarness } from '../oauth2/helpers';
 import { basic, get, oauthHeader, postForm, useMock } from './helpers';
 
 const CALLBACK = 'http://127.0.0.1:3000/auth/callback';
@@ -132,12 +131,8 @@ describe('a Data Center strategy built from dataCenterEndpoints() under a contex
   const harness = useHarness(
     (mock) =>
       new BitbucketOAuth2Strategy(
-        {
-          baseURL: mock.dataCenterEndpoints().baseURL,
-          clientID: DEFAULT_CLIENT.clientId,
-          clientSecret: DEFAULT_CLIENT.clientSecret,
-          callbackURL: appCallbackURL(),
-        },
+        // Under a context path the base URL is the mock's, path included.
+        dataCenterOptions(mock, { baseURL: mock.dataCenterEndpoints().baseURL }),
         (_a, _r, profile, done) => {
           seen.push(profile);
           done(null, { id: profile.id });
