@@ -145,3 +145,20 @@ export class TokenEndpointFailure extends Error {
     this.data = redact(body, secrets).slice(0, MAX_TOKEN_ERROR_BODY);
   }
 }
+
+/** What a user outside every allowed workspace reads: it names no workspace, so nothing about the setup leaks. */
+export const WORKSPACE_DENIED_MESSAGE = 'Your Bitbucket account has no access to a workspace allowed to sign in here.';
+
+/**
+ * Internal: the user can access none of the allowed workspaces. Thrown by the profile read; the strategies
+ * turn it into `fail()` (status 403), so `failureRedirect` applies and the verify callback is never called.
+ * Outside a sign-in (a direct `userProfile()` call) it reaches the callback as an error with `status` 403.
+ */
+export class WorkspaceAccessDenied extends Error {
+  override readonly name = 'WorkspaceAccessDenied';
+  /** HTTP status the sign-in fails with. */
+  readonly status = 403;
+  constructor() {
+    super(WORKSPACE_DENIED_MESSAGE);
+  }
+}

@@ -1,28 +1,30 @@
 /**
  * passport-bitbucket-oauth: Passport strategies for Bitbucket Cloud and Data Center.
  *
- * Where each behaviour lives (data flows down this list):
- * - Strategies: `oauth2/strategy.ts` (options in `oauth2/settings.ts`, tokens in `oauth2/token-client.ts`,
- *   CSRF state in `oauth2/state-store.ts`), `oauth1/strategy.ts` (`oauth1/settings.ts`, `oauth1/token-requests.ts`,
- *   `oauth1/signature.ts`, `oauth1/request-token-store.ts`).
- * - Sign-in state and outcomes: `pending-logins.ts` (several pending sign-ins per browser), `sign-in-outcome.ts`
- *   (how a callback ends), `callback.ts` (callback parameters), `workspace-gate.ts` (the `workspaces` check).
- * - Options: `validate-options.ts` and `option-checks.ts` (every option, at construction), `options.ts` (limits).
- * - REST readers: `profile-loader.ts` → `api/cloud.ts`, `api/datacenter.ts`, `api/emails.ts`, `api/workspaces.ts`,
- *   `api/pages.ts`, all through `api/authorized-get.ts`.
- * - Parser (pure): `profile.ts`, `profile-emails.ts`, `workspaces-parse.ts`, `token-response.ts`, `narrow.ts`.
- * - Bottom: `http.ts` (every call, with its deadline and size cap), `connections.ts` (keep-alive agents,
- *   pre-connection), `endpoints.ts` (URLs), `errors.ts`; `observe/` (DEBUG logs, diagnostics_channel).
+ * Where each behaviour lives (one folder a concern; imports only go down this list, ARCHITECTURE.md draws the map):
+ * - `oauth2/`, `oauth1/`: the two strategies (`strategy.ts`) and what only they use: token requests, the OAuth 1.0a
+ *   signature, the state and request-token stores, their option types.
+ * - `sign-in/`: what both strategies do between `/login` and the verify call: pending sign-ins (`pending-logins.ts`),
+ *   callback parameters (`callback.ts`), how a callback ends (`outcome.ts`), the `workspaces` gate.
+ * - `options/`: is an option allowed and what does it become: validation (`validate.ts`, `checks.ts`), defaults and
+ *   limits (`common.ts`), the URLs of each deployment (`endpoints.ts`).
+ * - `api/`: the calls to Bitbucket's REST API: the profile loader, Cloud and Data Center readers, emails,
+ *   workspaces, pagination, all through one authorized GET (`authorized-get.ts`).
+ * - `parse/`: pure readers of Bitbucket's JSON (profile, emails, workspaces, token responses) and `narrow.ts`.
+ * - `transport/`: every HTTP call with its deadline and size cap (`http.ts`), keep-alive and pre-connection
+ *   (`connections.ts`). `observe/`: DEBUG logs and diagnostics_channel events.
+ * - `errors.ts` (every error class), `bitbucket.ts` (the deployments and Cloud's origins).
  * - The mock Bitbucket, apart: `testing/` (`passport-bitbucket-oauth/testing`).
  * @packageDocumentation
  */
 export { BitbucketStrategy, BitbucketStrategy as Strategy } from './oauth1/strategy';
 export { BitbucketOAuth2Strategy, BitbucketOAuth2Strategy as OAuth2Strategy } from './oauth2/strategy';
 export { AuthorizationError, BitbucketAPIError, InternalOAuthError, TokenError } from './errors';
-export { parseCloudProfile, parseDataCenterProfile, parseEmailsPage, orderEmails, splitName } from './profile';
-export { parseTokenResponse } from './token-response';
-export { parseWorkspacesPage } from './workspaces-parse';
-export { oauth1Endpoints, oauth2Endpoints, CLOUD_API_URL, CLOUD_SITE_URL } from './endpoints';
+export { parseCloudProfile, parseDataCenterProfile, parseEmailsPage, orderEmails, splitName } from './parse/profile';
+export { parseTokenResponse } from './parse/token-response';
+export { parseWorkspacesPage } from './parse/workspaces';
+export { oauth1Endpoints, oauth2Endpoints } from './options/endpoints';
+export { CLOUD_API_URL, CLOUD_SITE_URL } from './bitbucket';
 
 export type { BitbucketAPIErrorCode, BitbucketAPIErrorDetails } from './errors';
 export type {
@@ -34,15 +36,16 @@ export type {
   CloudUserJSON,
   CloudWorkspacesPageJSON,
   DataCenterUserJSON,
-} from './profile-types';
-export type { CloudProfileInput, EmailsPage } from './profile';
-export type { BitbucketTokenParams, TokenResponse } from './token-response';
-export type { WorkspacesPage } from './workspaces-parse';
-export type { Deployment, OAuth1Endpoints, OAuth2Endpoints } from './endpoints';
-export type { BitbucketCommonOptions } from './options';
-export type { ClientAuthentication } from './oauth2/token-client';
+} from './parse/profile-types';
+export type { CloudProfileInput, EmailsPage } from './parse/profile';
+export type { BitbucketTokenParams, TokenResponse } from './parse/token-response';
+export type { WorkspacesPage } from './parse/workspaces';
+export type { OAuth1Endpoints, OAuth2Endpoints } from './options/endpoints';
+export type { Deployment } from './bitbucket';
+export type { BitbucketCommonOptions } from './options/common';
 export type {
   BitbucketOAuth2BaseOptions,
+  ClientAuthentication,
   BitbucketOAuth2StrategyOptions,
   BitbucketOAuth2StrategyOptionsWithRequest,
   BitbucketOAuth2VerifyFunction,

@@ -1,6 +1,6 @@
 import { BitbucketAPIError, excerpt, redact } from '../errors';
-import { describeEndpoint, httpRequest, TransportError, type HttpLimits, type HttpResponse } from '../http';
-import { invalidResponse, isObject, optionalString, optionalStringArray, parseJSON } from '../narrow';
+import { describeEndpoint, httpRequest, TransportError, type HttpLimits, type HttpResponse } from '../transport/http';
+import { invalidResponse, isObject, optionalString, optionalStringArray, parseJSON } from '../parse/narrow';
 import type { TraceTarget } from '../observe/channels';
 import { traceAPICall, type StatusNote } from '../observe/trace-calls';
 

@@ -1,8 +1,8 @@
 import { BitbucketAPIError } from '../errors';
-import type { HttpResponse } from '../http';
-import { invalidResponse, isObject, optionalString } from '../narrow';
-import { parseDataCenterProfile } from '../profile';
-import type { BitbucketProfile } from '../profile-types';
+import type { HttpResponse } from '../transport/http';
+import { invalidResponse, isObject, optionalString } from '../parse/narrow';
+import { parseDataCenterProfile } from '../parse/profile';
+import type { BitbucketProfile } from '../parse/profile-types';
 import { apiError, get, getJSON, type APIContext } from './authorized-get';
 
 /** Where the Data Center profile comes from. */

@@ -1,7 +1,7 @@
 import { BitbucketAPIError } from '../errors';
-import { invalidResponse } from '../narrow';
-import { parseEmailsPage } from '../profile';
-import type { BitbucketEmail, BitbucketEmailsError } from '../profile-types';
+import { invalidResponse } from '../parse/narrow';
+import { parseEmailsPage } from '../parse/profile';
+import type { BitbucketEmail, BitbucketEmailsError } from '../parse/profile-types';
 import { getJSON, type APIContext } from './authorized-get';
 import { nextPageURL, withoutPagelen, withPagelen } from './pages';
 

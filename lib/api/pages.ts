@@ -1,4 +1,4 @@
-import { invalidResponse } from '../narrow';
+import { invalidResponse } from '../parse/narrow';
 
 /**
  * Rows asked for per page of a Bitbucket Cloud list.

@@ -1,11 +1,11 @@
 import { getJSON, type APIContext } from './authorized-get';
 import { nextPageURL, withoutPagelen, withPagelen } from './pages';
 import { BitbucketAPIError } from '../errors';
-import { invalidResponse } from '../narrow';
-import type { WorkspaceSettings } from '../options';
-import type { BitbucketWorkspace } from '../profile-types';
-import { WorkspaceAccessDenied } from '../workspace-gate';
-import { isAllowedWorkspace, parseWorkspacesPage } from '../workspaces-parse';
+import { invalidResponse } from '../parse/narrow';
+import type { WorkspaceSettings } from '../options/common';
+import type { BitbucketWorkspace } from '../parse/profile-types';
+import { WorkspaceAccessDenied } from '../errors';
+import { isAllowedWorkspace, parseWorkspacesPage } from '../parse/workspaces';
 
 /**
  * Reads every page of `/2.0/user/workspaces` (CHANGE-3022) with `pagelen=100`, following `next` on the first

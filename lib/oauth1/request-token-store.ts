@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { missingSession, noMatchMessage, type PendingLogins } from '../pending-logins';
+import { missingSession, noMatchMessage, type PendingLogins } from '../sign-in/pending-logins';
 
 /**
  * Keeps each request token's secret between the two legs of the flow, several sign-ins per browser,

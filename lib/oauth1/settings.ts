@@ -4,9 +4,9 @@ import {
   requireAbsoluteCallbackURL,
   requireSecureURL,
   type OAuth1Endpoints,
-} from '../endpoints';
-import { requireOption, resolvePendingLoginLimits } from '../options';
-import { defaultSessionKey, PendingLogins } from '../pending-logins';
+} from '../options/endpoints';
+import { requireOption, resolvePendingLoginLimits } from '../options/common';
+import { defaultSessionKey, PendingLogins } from '../sign-in/pending-logins';
 import type { RequestTokenStore } from './base';
 import { SessionRequestTokenStore } from './request-token-store';
 import type { ConsumerCredentials } from './signature';

@@ -1,7 +1,7 @@
 import { excerpt, TokenEndpointFailure, TokenError } from '../errors';
-import { httpRequest, type HttpLimits } from '../http';
-import { invalidResponse } from '../narrow';
-import { settle } from '../profile-loader';
+import { httpRequest, type HttpLimits } from '../transport/http';
+import { invalidResponse } from '../parse/narrow';
+import { settle } from '../api/profile-loader';
 import type { OAuth1TokenClient } from './base';
 import type { TraceTarget } from '../observe/channels';
 import { traceToken, type StatusNote } from '../observe/trace-calls';

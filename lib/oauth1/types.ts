@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import type { BitbucketCommonOptions } from '../options';
-import type { BitbucketProfile } from '../profile-types';
+import type { BitbucketCommonOptions } from '../options/common';
+import type { BitbucketProfile } from '../parse/profile-types';
 import type { VerifyCallback } from '../oauth2/types';
 import type { RequestTokenStore } from './base';
 import type { SignatureMethod } from './signature';

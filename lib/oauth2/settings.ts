@@ -5,12 +5,11 @@ import {
   requireAbsoluteCallbackURL,
   requireSecureURL,
   type OAuth2Endpoints,
-} from '../endpoints';
-import { requireOption, resolvePendingLoginLimits } from '../options';
-import { defaultSessionKey, PendingLogins } from '../pending-logins';
+} from '../options/endpoints';
+import { requireOption, resolvePendingLoginLimits } from '../options/common';
+import { defaultSessionKey, PendingLogins } from '../sign-in/pending-logins';
 import { PendingLoginStateStore } from './state-store';
-import type { ClientAuthentication } from './token-client';
-import type { BitbucketOAuth2BaseOptions } from './types';
+import type { BitbucketOAuth2BaseOptions, ClientAuthentication } from './types';
 
 /** What the OAuth 2.0 strategy runs with, once its options are checked. */
 export interface OAuth2Settings {

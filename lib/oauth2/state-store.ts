@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import { missingSession, noMatchMessage, type PendingLogins } from '../pending-logins';
+import { missingSession, noMatchMessage, type PendingLogins } from '../sign-in/pending-logins';
 
 /** passport-oauth2's `loaded` callback: `ok` is `true` or the PKCE verifier; the third argument is the
  * app state on success and the failure's info otherwise. */

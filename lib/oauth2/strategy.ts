@@ -2,17 +2,18 @@ import type { Request } from 'express';
 import type { AuthenticateOptions } from 'passport';
 // NOTE: `import … = require` keeps the published .d.ts valid for consumers without esModuleInterop.
 import OAuth2Strategy = require('passport-oauth2');
-import { callbackParam, malformedCallbackParam } from '../callback';
-import { requireAbsoluteCallbackURL, type Deployment } from '../endpoints';
-import { resolveLimits, type ResolvedLimits } from '../options';
-import type { PendingLogins } from '../pending-logins';
-import { profileLoaderFor, settle, type ProfileLoader } from '../profile-loader';
+import { callbackParam, malformedCallbackParam } from '../sign-in/callback';
+import type { Deployment } from '../bitbucket';
+import { requireAbsoluteCallbackURL } from '../options/endpoints';
+import { resolveLimits, type ResolvedLimits } from '../options/common';
+import type { PendingLogins } from '../sign-in/pending-logins';
+import { profileLoaderFor, settle, type ProfileLoader } from '../api/profile-loader';
 import type { TraceTarget } from '../observe/channels';
 import { observeLogin } from '../observe/login';
-import type { BitbucketProfile } from '../profile-types';
-import { endWithProviderError, watchCallback } from '../sign-in-outcome';
-import { failWhenDenied } from '../workspace-gate';
-import { validateOAuth2Options } from '../validate-options';
+import type { BitbucketProfile } from '../parse/profile-types';
+import { endWithProviderError, watchCallback } from '../sign-in/outcome';
+import { failWhenDenied } from '../sign-in/workspace-gate';
+import { validateOAuth2Options } from '../options/validate';
 import { resolveOAuth2Settings } from './settings';
 import {
   classifyTokenError,

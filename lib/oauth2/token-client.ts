@@ -1,14 +1,11 @@
 import { excerpt, InternalOAuthError, TokenEndpointFailure, TokenError, withCause } from '../errors';
-import { httpRequest, type HttpLimits } from '../http';
-import { isObject, parseJSON } from '../narrow';
+import { httpRequest, type HttpLimits } from '../transport/http';
+import { isObject, parseJSON } from '../parse/narrow';
 import type { TraceTarget } from '../observe/channels';
 import { traceToken, type StatusNote } from '../observe/trace-calls';
-import { settle } from '../profile-loader';
-import { parseTokenResponse, type TokenResponse } from '../token-response';
-import type { RefreshedTokens } from './types';
-
-/** How the client proves who it is to the token endpoint. */
-export type ClientAuthentication = 'basic' | 'body';
+import { settle } from '../api/profile-loader';
+import { parseTokenResponse, type TokenResponse } from '../parse/token-response';
+import type { ClientAuthentication, RefreshedTokens } from './types';
 
 /** Everything a token request needs. */
 export interface TokenClient extends HttpLimits {

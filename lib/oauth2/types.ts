@@ -1,9 +1,11 @@
 import type { Request } from 'express';
 import type { StateStore } from 'passport-oauth2';
-import type { BitbucketCommonOptions } from '../options';
-import type { BitbucketProfile } from '../profile-types';
-import type { BitbucketTokenParams } from '../token-response';
-import type { ClientAuthentication } from './token-client';
+import type { BitbucketCommonOptions } from '../options/common';
+import type { BitbucketProfile } from '../parse/profile-types';
+import type { BitbucketTokenParams } from '../parse/token-response';
+
+/** How the client proves who it is to the token endpoint. */
+export type ClientAuthentication = 'basic' | 'body';
 
 /** The `done` callback of a verify function, as Passport defines it. */
 export type VerifyCallback = (err?: unknown, user?: Express.User | false, info?: object) => void;

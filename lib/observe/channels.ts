@@ -1,5 +1,5 @@
 import * as dc from 'node:diagnostics_channel';
-import type { Deployment } from '../endpoints';
+import type { Deployment } from '../bitbucket';
 
 /** Who makes a call: the strategy's name and its deployment, as the strategies fill it in. */
 export interface TraceTarget {

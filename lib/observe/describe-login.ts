@@ -1,5 +1,5 @@
 import { excerpt } from '../errors';
-import type { BitbucketProfile } from '../profile-types';
+import type { BitbucketProfile } from '../parse/profile-types';
 import type { LoginOutcomeMessage } from './channels';
 import { endpointOf } from './facts';
 

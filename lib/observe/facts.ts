@@ -1,5 +1,5 @@
 import { excerpt } from '../errors';
-import { isObject } from '../narrow';
+import { isObject } from '../parse/narrow';
 
 /** A URL without its query string and fragment: where credentials may travel, they never reach a log. */
 export function endpointOf(url: string): string {

@@ -1,7 +1,7 @@
-import type { Deployment } from '../endpoints';
-import type { BitbucketProfile } from '../profile-types';
+import type { Deployment } from '../bitbucket';
+import type { BitbucketProfile } from '../parse/profile-types';
 import { excerpt } from '../errors';
-import { isObject } from '../narrow';
+import { isObject } from '../parse/narrow';
 import { loginChannel, type LoginOutcomeMessage } from './channels';
 import { protocolLog, type DebugLog } from './debug-log';
 import { describeOutcome, describeProfile, describeRedirect } from './describe-login';

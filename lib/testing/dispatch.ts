@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { notFoundHandler } from './api-routes';
-import { authenticate, type ResourceAuth } from './auth';
-import { BodyTooLargeError, readBody } from './body';
-import type { Handler, MockContext, RequestContext } from './context';
-import { aUsername } from './datacenter-routes';
-import { runFault, type FaultTable } from './faults';
-import { sendText } from './http';
-import { requestRecord } from './request-log';
+import { notFoundHandler } from './api/routes';
+import { authenticate } from './api/auth';
+import { BodyTooLargeError, readBody } from './server/body';
+import type { Handler, MockContext, RequestContext, ResourceAuth } from './server/context';
+import { aUsername } from './datacenter/routes';
+import { runFault, type FaultTable } from './faults/faults';
+import { sendText } from './server/http';
+import { requestRecord } from './server/request-log';
 import { matchRoute, type RouteMatch } from './router';
 import type { MockEndpoint, MockRequestRecord } from './types';
 

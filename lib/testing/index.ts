@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { createMockBitbucket } from './mock-bitbucket';
-export { DEFAULT_CLIENT, DEFAULT_USERS } from './users';
+export { DEFAULT_CLIENT, DEFAULT_USERS } from './users/users';
 export type {
   MockBitbucket,
   MockBitbucketOptions,

@@ -1,15 +1,15 @@
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { ConnectionLog, connectDelayFrom } from './connect-delay';
-import { clientScopes, findClient, type MockContext } from './context';
+import { ConnectionLog, connectDelayFrom } from './server/connect-delay';
+import { clientScopes, findClient, type MockContext } from './server/context';
 import { handleRequest } from './dispatch';
-import { FaultTable } from './faults';
+import { FaultTable } from './faults/faults';
 import { dataCenterEndpoints } from './router';
-import { checkDenyStyle, checkOrigin, mockSettings } from './settings';
-import { MockStore } from './store';
-import { TimerRegistry } from './timers';
+import { checkDenyStyle, checkOrigin, mockSettings } from './server/settings';
+import { MockStore } from './users/store';
+import { TimerRegistry } from './server/timers';
 import type { MockBitbucket, MockBitbucketOptions, MockClient, MockRequestRecord } from './types';
-import { cloneDefaultUsers, DEFAULT_CLIENT, findUser } from './users';
+import { cloneDefaultUsers, DEFAULT_CLIENT, findUser } from './users/users';
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';

@@ -1,22 +1,13 @@
-import { emailsHandler, goneHandler, userHandler } from './api-routes';
-import { cloudAvatarHandler, dcAvatarHandler } from './avatars';
-import type { Handler } from './context';
-import { dcUserHandler, whoamiHandler } from './datacenter-routes';
-import { oauth1AuthorizeHandler } from './oauth1-authorize';
-import { accessTokenHandler, requestTokenHandler } from './oauth1-routes';
-import { authorizeHandler } from './oauth2-authorize';
-import { tokenHandler } from './oauth2-token';
-import type { MockDataCenterEndpoints, MockEndpoint } from './types';
-import { WORKSPACE_ROUTES } from './workspaces-routes';
-
-/** One route: a path pattern (at most one capture group), its methods and its fault endpoint. */
-export interface Route {
-  pattern: RegExp;
-  /** `null`: any method. */
-  methods: readonly string[] | null;
-  endpoint?: MockEndpoint;
-  handler: Handler;
-}
+import { emailsHandler, goneHandler, userHandler } from './api/routes';
+import { cloudAvatarHandler, dcAvatarHandler } from './api/avatars';
+import type { Route } from './server/context';
+import { dcUserHandler, whoamiHandler } from './datacenter/routes';
+import { oauth1AuthorizeHandler } from './oauth1/authorize';
+import { accessTokenHandler, requestTokenHandler } from './oauth1/token-routes';
+import { authorizeHandler } from './oauth2/authorize';
+import { tokenHandler } from './oauth2/token';
+import type { MockDataCenterEndpoints } from './types';
+import { WORKSPACE_ROUTES } from './api/workspaces';
 
 const GET = ['GET'];
 const POST = ['POST'];

@@ -2,9 +2,9 @@
  * Public types of the mock Bitbucket server (`passport-bitbucket-oauth/testing`).
  * @packageDocumentation
  */
-import type { MockEndpoint, MockFault, MockFaultOptions } from './fault-types';
+import type { MockEndpoint, MockFault, MockFaultOptions } from './faults/fault-types';
 
-export type { MockEndpoint, MockFault, MockFaultOptions } from './fault-types';
+export type { MockEndpoint, MockFault, MockFaultOptions } from './faults/fault-types';
 
 /**
  * A registered OAuth consumer. On Bitbucket Cloud one consumer has one key and one

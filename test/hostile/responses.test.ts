@@ -11,7 +11,7 @@ import * as http from 'node:http';
 import { BitbucketAPIError, InternalOAuthError, TokenError } from 'passport-bitbucket-oauth';
 import type { MockFault } from 'passport-bitbucket-oauth/testing';
 import { TokenEndpointFailure } from '../../lib/errors';
-import { TransportError } from '../../lib/http';
+import { TransportError } from '../../lib/transport/http';
 import { guardProcess } from '../support/process-guard';
 import { attempt, type Attempt } from './attempt';
 import {

@@ -10,8 +10,8 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { preconnect } from '../../lib/connections';
-import { httpRequest } from '../../lib/http';
+import { preconnect } from '../../lib/transport/connections';
+import { httpRequest } from '../../lib/transport/http';
 
 let server: https.Server;
 let origin = '';

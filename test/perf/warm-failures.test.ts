@@ -4,8 +4,8 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { preconnect } from '../../lib/connections';
-import { httpRequest } from '../../lib/http';
+import { preconnect } from '../../lib/transport/connections';
+import { httpRequest } from '../../lib/transport/http';
 
 it('drops a pre-opened connection that the server closed, and the next call opens its own', async () => {
   let connections = 0;

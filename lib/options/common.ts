@@ -1,0 +1,166 @@
+import { Agent as HttpAgent } from 'node:http';
+import { CLOUD_API_URL, type Deployment } from '../bitbucket';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from '../transport/http';
+import { DEFAULT_PENDING_LOGIN_LIMITS, type PendingLoginLimits } from '../sign-in/pending-logins';
+import { allowedWorkspaces, type AllowedWorkspaces } from '../parse/workspaces';
+
+/** Options both strategies share. */
+export interface BitbucketCommonOptions {
+  /**
+   * Base URL of a self-hosted Bitbucket Data Center (e.g. `https://bitbucket.example.com`).
+   * Leave it out for Bitbucket Cloud.
+   */
+  baseURL?: string;
+  /** Cloud: the `/2.0/user` URL. Data Center: the `whoami` servlet URL. */
+  userProfileURL?: string;
+  /** Cloud: the `/2.0/user/emails` URL. */
+  userEmailsURL?: string;
+  /** Read the user's emails (Cloud). Default `true`; `false` skips the call and `profile.emails` is empty. */
+  emails?: boolean;
+  /** Time limit for each call to Bitbucket, in milliseconds. Default 10000. */
+  timeout?: number;
+  /** Largest response body read from Bitbucket, in bytes. Default 1 MiB. */
+  maxResponseBytes?: number;
+  /** Most pages of emails read. Default 10. */
+  maxEmailPages?: number;
+  /**
+   * Cloud: only users with access to at least one of these workspaces may sign in; the others end at
+   * `failureRedirect` (status 403). Each entry is a slug (`'acme'`, any case) or a workspace uuid in braces.
+   * Sets `profile.workspaces`. Not available on Data Center.
+   */
+  workspaces?: readonly string[];
+  /** Cloud: read the user's workspaces into `profile.workspaces` without restricting sign-in. Default `false`. */
+  readWorkspaces?: boolean;
+  /** Cloud: the `/2.0/user/workspaces` URL. */
+  userWorkspacesURL?: string;
+  /** Most pages of workspaces (100 each) read. Default 10. */
+  maxWorkspacePages?: number;
+  /** The strategy's name for `passport.authenticate(name)`. */
+  name?: string;
+  /**
+   * Session key under which the pending sign-ins are kept. Default: per strategy instance,
+   * `{name}:{deployment}:{authorization host}` (e.g. `bitbucket-oauth2:cloud:bitbucket.org`).
+   */
+  sessionKey?: string;
+  /** Most sign-ins one browser may have pending at once (tabs, repeated clicks); the oldest is dropped. Default 5. */
+  maxPendingLogins?: number;
+  /** How long a started sign-in may take, in milliseconds. Default 600000 (10 minutes). */
+  pendingLoginMaxAge?: number;
+  /** Trust `X-Forwarded-*` when building a relative `callbackURL` (behind a proxy). */
+  proxy?: boolean;
+  /**
+   * Your own `http.Agent` / `https.Agent` for every call to Bitbucket, e.g. `new HttpsProxyAgent(proxyURL)`
+   * (package `https-proxy-agent`) behind a corporate proxy. Default: one keep-alive agent per origin, shared by
+   * the strategies of the process, whose idle connections last 65 s.
+   */
+  agent?: HttpAgent;
+  /**
+   * Open the connections the callback will need (TCP + TLS, no request) while the user is on Bitbucket's
+   * consent page. Default `true`, or `false` with your own `agent`.
+   */
+  preconnect?: boolean;
+}
+
+/** Resolved limits, checked once at construction. */
+export interface ResolvedLimits {
+  timeoutMs: number;
+  maxBytes: number;
+  maxEmailPages: number;
+  /** The caller's agent; `undefined`: the shared keep-alive agents. */
+  agent?: HttpAgent | undefined;
+  preconnect: boolean;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new TypeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** Checks `agent` and `preconnect`: no warm-up through a caller's agent unless asked for. */
+function connectionOptions(options: BitbucketCommonOptions): Pick<ResolvedLimits, 'agent' | 'preconnect'> {
+  const { agent, preconnect } = options;
+  if (agent !== undefined && !(agent instanceof HttpAgent)) {
+    let given = typeof agent === 'function' ? 'a function' : 'an object that is not JSON';
+    try {
+      if (typeof agent !== 'function') given = JSON.stringify(agent);
+    } catch {
+      // a cycle or a BigInt: the message says what kind of value it was
+    }
+    throw new TypeError(`agent must be an http.Agent (or https.Agent, HttpsProxyAgent, …), got ${given}`);
+  }
+  if (preconnect !== undefined && typeof preconnect !== 'boolean') {
+    throw new TypeError(`preconnect must be true or false, got ${JSON.stringify(preconnect)}`);
+  }
+  return { agent, preconnect: preconnect ?? agent === undefined };
+}
+
+/** Checks the limit options, filling defaults. */
+export function resolveLimits(options: BitbucketCommonOptions): ResolvedLimits {
+  return {
+    timeoutMs: positiveInteger('timeout', options.timeout, DEFAULT_TIMEOUT_MS),
+    maxBytes: positiveInteger('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
+    maxEmailPages: positiveInteger('maxEmailPages', options.maxEmailPages, 10),
+    ...connectionOptions(options),
+  };
+}
+
+/** Checks the pending-login options, filling defaults. */
+export function resolvePendingLoginLimits(options: BitbucketCommonOptions): PendingLoginLimits {
+  return {
+    max: positiveInteger('maxPendingLogins', options.maxPendingLogins, DEFAULT_PENDING_LOGIN_LIMITS.max),
+    maxAgeMs: positiveInteger('pendingLoginMaxAge', options.pendingLoginMaxAge, DEFAULT_PENDING_LOGIN_LIMITS.maxAgeMs),
+  };
+}
+
+/** How the user's workspaces are read and checked, once resolved. */
+export interface WorkspaceSettings {
+  /** The first page's URL. */
+  url: string;
+  /** `null`: read the list, let everybody in. */
+  allowed: AllowedWorkspaces | null;
+  maxPages: number;
+}
+
+/**
+ * Checks the workspace options: `null` when the list is not read at all.
+ * NOTE: skipping the profile would skip the gate too, so the two cannot be combined.
+ */
+export function resolveWorkspaceOptions(
+  options: BitbucketCommonOptions & { skipUserProfile?: unknown },
+  deployment: Deployment,
+): WorkspaceSettings | null {
+  const { workspaces, readWorkspaces, userWorkspacesURL } = options;
+  if (readWorkspaces !== undefined && typeof readWorkspaces !== 'boolean') {
+    throw new TypeError(`readWorkspaces must be true or false, got ${JSON.stringify(readWorkspaces)}`);
+  }
+  const wanted = workspaces !== undefined || readWorkspaces === true || userWorkspacesURL !== undefined;
+  if (wanted && deployment === 'datacenter') {
+    const name = workspaces !== undefined ? 'workspaces' : readWorkspaces ? 'readWorkspaces' : 'userWorkspacesURL';
+    throw new TypeError(
+      `${name} is a Bitbucket Cloud feature: Data Center (baseURL ${JSON.stringify(options.baseURL)}) has projects and groups instead, which this strategy does not read`,
+    );
+  }
+  const allowed = workspaces === undefined ? null : allowedWorkspaces(workspaces);
+  if (allowed && readWorkspaces === false) {
+    throw new TypeError('readWorkspaces cannot be false with workspaces set: the sign-in check reads the list');
+  }
+  if (allowed === null && readWorkspaces !== true) return null;
+  if (options.skipUserProfile !== undefined && options.skipUserProfile !== false) {
+    throw new TypeError(
+      `skipUserProfile must be false (or absent) with ${allowed ? 'workspaces' : 'readWorkspaces'}, which are read with the profile`,
+    );
+  }
+  const url = userWorkspacesURL ?? `${CLOUD_API_URL}/2.0/user/workspaces`;
+  if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url)) {
+    throw new TypeError(`userWorkspacesURL must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
+  }
+  return { url, allowed, maxPages: positiveInteger('maxWorkspacePages', options.maxWorkspacePages, 10) };
+}
+
+/** Requires a non-empty string option. */
+export function requireOption(strategy: string, name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${strategy} requires a ${name} option`);
+  return value;
+}

@@ -1,0 +1,144 @@
+import { CLOUD_API_URL, CLOUD_SITE_URL, type Deployment } from '../bitbucket';
+
+/** The OAuth 2.0 endpoints and profile sources of one deployment. */
+export interface OAuth2Endpoints {
+  deployment: Deployment;
+  authorizationURL: string;
+  tokenURL: string;
+  /** Cloud: `/2.0/user`. Data Center: the `whoami` servlet. */
+  userProfileURL: string;
+  /** Cloud: `/2.0/user/emails`. Data Center: the users resource prefix (`…/rest/api/latest/users/`). */
+  userEmailsURL: string;
+}
+
+/** The OAuth 1.0a endpoints and profile sources of one deployment. */
+export interface OAuth1Endpoints {
+  deployment: Deployment;
+  requestTokenURL: string;
+  userAuthorizationURL: string;
+  accessTokenURL: string;
+  userProfileURL: string;
+  userEmailsURL: string;
+}
+
+/** Whether a host name is this machine: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Checks a Bitbucket URL option: absolute, and `https:` unless its host is loopback (the mock, tests).
+ * NOTE: the client secret, codes and tokens travel to these URLs; over `http:` anyone on the path reads them.
+ */
+export function requireSecureURL(name: string, value: unknown): URL {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new TypeError(`${name} must be an absolute https URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
+  throw new TypeError(
+    `${name} must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got ${JSON.stringify(value)}`,
+  );
+}
+
+/** Checks the REST URL overrides both strategies take (they carry the access token). */
+export function checkProfileURLs(options: { userProfileURL?: unknown; userEmailsURL?: unknown }): void {
+  for (const name of ['userProfileURL', 'userEmailsURL'] as const) {
+    if (options[name] !== undefined) requireSecureURL(name, options[name]);
+  }
+}
+
+/**
+ * Checks a `callbackURL`: absolute http(s).
+ * NOTE: passport resolves a relative one against the request's Host header (and X-Forwarded-Host with
+ * `proxy`), which the browser, or anyone who crafts the first request, chooses.
+ */
+export function requireAbsoluteCallbackURL(value: unknown): string {
+  if (typeof value === 'string' && /^https?:\/\/[^/]/i.test(value) && URL.canParse(value)) return value;
+  throw new TypeError(
+    `callbackURL must be an absolute http(s) URL such as "https://app.example.com/auth/bitbucket/callback", got ${JSON.stringify(value)}: a relative one would be completed from the request's Host header, which the client controls`,
+  );
+}
+
+/**
+ * Checks and normalizes a Data Center base URL (`https://bitbucket.example.com[/context]`):
+ * absolute https (http for loopback only), no query, no fragment, no trailing slash.
+ */
+export function normalizeBaseURL(baseURL: string): string {
+  const url = requireSecureURL('baseURL', baseURL);
+  if (url.search || url.hash || url.username || url.password) {
+    throw new TypeError('baseURL must not carry a query, a fragment or credentials');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** A `baseURL` that names Bitbucket Cloud itself means Cloud, not Data Center. */
+function isCloud(baseURL: string | undefined): baseURL is undefined {
+  if (baseURL === undefined) return true;
+  const { hostname } = new URL(baseURL);
+  return hostname === 'bitbucket.org' || hostname === 'api.bitbucket.org';
+}
+
+/**
+ * Default OAuth 2.0 endpoints for Cloud (no `baseURL`) or Data Center (`baseURL`).
+ *
+ * @example
+ * ```ts
+ * oauth2Endpoints('https://bitbucket.example.com').tokenURL;
+ * // 'https://bitbucket.example.com/rest/oauth2/latest/token'
+ * ```
+ */
+export function oauth2Endpoints(baseURL?: string): OAuth2Endpoints {
+  const base = baseURL === undefined ? undefined : normalizeBaseURL(baseURL);
+  if (isCloud(base)) {
+    return {
+      deployment: 'cloud',
+      authorizationURL: `${CLOUD_SITE_URL}/site/oauth2/authorize`,
+      tokenURL: `${CLOUD_SITE_URL}/site/oauth2/access_token`,
+      userProfileURL: `${CLOUD_API_URL}/2.0/user`,
+      userEmailsURL: `${CLOUD_API_URL}/2.0/user/emails`,
+    };
+  }
+  return {
+    deployment: 'datacenter',
+    authorizationURL: `${base}/rest/oauth2/latest/authorize`,
+    tokenURL: `${base}/rest/oauth2/latest/token`,
+    userProfileURL: `${base}/plugins/servlet/applinks/whoami`,
+    userEmailsURL: `${base}/rest/api/latest/users/`,
+  };
+}
+
+/**
+ * Default OAuth 1.0a endpoints for Cloud (no `baseURL`) or Data Center (`baseURL`, application links).
+ *
+ * @example
+ * ```ts
+ * oauth1Endpoints().requestTokenURL; // 'https://bitbucket.org/api/1.0/oauth/request_token/'
+ * ```
+ */
+export function oauth1Endpoints(baseURL?: string): OAuth1Endpoints {
+  const base = baseURL === undefined ? undefined : normalizeBaseURL(baseURL);
+  const { deployment, userProfileURL, userEmailsURL } = oauth2Endpoints(base);
+  if (isCloud(base)) {
+    // NOTE: the trailing slashes are part of Bitbucket's documented OAuth 1.0a URLs.
+    return {
+      deployment,
+      requestTokenURL: `${CLOUD_SITE_URL}/api/1.0/oauth/request_token/`,
+      userAuthorizationURL: `${CLOUD_SITE_URL}/api/1.0/oauth/authenticate/`,
+      accessTokenURL: `${CLOUD_SITE_URL}/api/1.0/oauth/access_token/`,
+      userProfileURL,
+      userEmailsURL,
+    };
+  }
+  return {
+    deployment,
+    requestTokenURL: `${base}/plugins/servlet/oauth/request-token`,
+    userAuthorizationURL: `${base}/plugins/servlet/oauth/authorize`,
+    accessTokenURL: `${base}/plugins/servlet/oauth/access-token`,
+    userProfileURL,
+    userEmailsURL,
+  };
+}
