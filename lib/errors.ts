@@ -1,4 +1,5 @@
 import { AuthorizationError, InternalOAuthError, TokenError } from 'passport-oauth2';
+import { redact } from './redact';
 
 export { AuthorizationError, InternalOAuthError, TokenError };
 
@@ -93,40 +94,6 @@ export function withCause(message: string, cause: unknown): string {
   return summary === '' ? message : `${message}: ${summary}`;
 }
 
-/** RFC 3986 percent-encoding, as OAuth 1.0a signs and sends values (also `!*'()`). */
-function rfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/**
- * Every way a secret we sent can come back in an echo: as is, percent-encoded once (a form body, a
- * query, `encodeURIComponent` or RFC 3986) and twice (OAuth 1.0a's `oauth_signature` in an Authorization
- * header: PLAINTEXT's signature is the encoded secret, encoded again), form-encoded (`+` for space), and
- * with lower-case hex digits as some servers write them.
- */
-function echoForms(secret: string): Set<string> {
-  const once = [encodeURIComponent(secret), rfc3986(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
-  const twice = once.flatMap((form) => [encodeURIComponent(form), rfc3986(form)]);
-  const forms = new Set([secret, ...once, ...twice]);
-  for (const form of [...forms]) forms.add(form.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
-  return forms;
-}
-
-/**
- * Blanks our own credentials out of text an endpoint sent back: some proxies and debug pages echo the
- * request (headers or form body) in their error pages, and error text reaches messages, logs and pages.
- * Each secret is blanked in every form it can come back in (see {@link echoForms}), longest first.
- */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  const forms = secrets
-    .filter((secret): secret is string => secret !== undefined && secret.length >= 4)
-    .flatMap((secret) => [...echoForms(secret)])
-    .sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const form of forms) out = out.split(form).join('[REDACTED]');
-  return out;
-}
-
 /** Longest token-endpoint error body kept: error bodies are tiny, and this one is printed by `toString()`. */
 const MAX_TOKEN_ERROR_BODY = 16 * 1024;
 
@@ -141,7 +108,8 @@ export class TokenEndpointFailure extends Error {
     secrets: readonly (string | undefined)[],
   ) {
     super(`The token endpoint answered ${statusCode}`);
-    // NOTE: cut after redaction and before parsing happens elsewhere, never mid-secret; a body this long is no RFC 6749 error anyway.
+    // NOTE: redacted whole (JSON decoded included) before anything parses it; cut after redaction, never mid-secret;
+    // a body this long is no RFC 6749 error anyway.
     this.data = redact(body, secrets).slice(0, MAX_TOKEN_ERROR_BODY);
   }
 }

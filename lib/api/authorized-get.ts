@@ -1,4 +1,5 @@
-import { BitbucketAPIError, excerpt, redact } from '../errors';
+import { BitbucketAPIError, excerpt } from '../errors';
+import { redact } from '../redact';
 import { describeEndpoint, httpRequest, TransportError, type HttpLimits, type HttpResponse } from '../transport/http';
 import { invalidResponse, isObject, optionalString, optionalStringArray, parseJSON } from '../parse/narrow';
 import type { TraceTarget } from '../observe/channels';

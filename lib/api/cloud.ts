@@ -1,6 +1,6 @@
 import { parseCloudProfile } from '../parse/profile';
 import type { BitbucketProfile } from '../parse/profile-types';
-import type { WorkspaceSettings } from '../options/common';
+import type { WorkspaceSettings } from '../options/sources';
 import { getJSON, type APIContext } from './authorized-get';
 import { fetchEmails, type EmailsResult } from './emails';
 import { fetchWorkspaces } from './workspaces';

@@ -2,28 +2,13 @@ import type { Authorizer } from './authorized-get';
 import { fetchCloudProfile } from './cloud';
 import { fetchDataCenterProfile } from './datacenter';
 import { preconnect, warmUpTargets, type WarmUpTarget } from '../transport/connections';
-import type { Deployment } from '../bitbucket';
-import { normalizeBaseURL, type OAuth2Endpoints } from '../options/endpoints';
 import type { TraceTarget } from '../observe/channels';
-import {
-  resolveWorkspaceOptions,
-  type BitbucketCommonOptions,
-  type ResolvedLimits,
-  type WorkspaceSettings,
-} from '../options/common';
+import type { ResolvedLimits } from '../options/common';
+import type { ProfileSettings } from '../options/sources';
 import type { BitbucketProfile } from '../parse/profile-types';
 
-/** Where a strategy reads the user from, once its options are resolved. */
-export interface ProfileSources {
-  deployment: Deployment;
-  /** Data Center base URL (resolves relative avatars); unused on Cloud. */
-  baseURL: string;
-  userProfileURL: string;
-  /** Cloud: emails URL, or `null` to skip. Data Center: the users resource prefix. */
-  userEmailsURL: string | null;
-  /** Cloud: how the user's workspaces are read and checked; `null` or absent: not read. */
-  workspaces?: WorkspaceSettings | null;
-  /** Who reads, for the `passport-bitbucket-oauth:api` channel and the debug log. */
+/** Where a strategy reads the user from, and who reads (for the `passport-bitbucket-oauth:api` channel and the debug log). */
+export interface ProfileSources extends ProfileSettings {
   trace: TraceTarget;
 }
 
@@ -84,30 +69,6 @@ function profileReader(
       },
       { ...limits, authorize, trace: sources.trace },
     );
-}
-
-/**
- * The profile loader a strategy's options ask for: the deployment's default sources, each overridable,
- * and no emails call with `emails: false` (Cloud; Data Center reads the address from the user itself).
- */
-export function profileLoaderFor(
-  options: BitbucketCommonOptions & { skipUserProfile?: unknown },
-  defaults: Pick<OAuth2Endpoints, 'deployment' | 'userProfileURL' | 'userEmailsURL'>,
-  limits: ResolvedLimits,
-  trace: TraceTarget,
-): ProfileLoader {
-  const datacenter = defaults.deployment === 'datacenter';
-  return createProfileLoader(
-    {
-      deployment: defaults.deployment,
-      baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
-      userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
-      userEmailsURL: !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
-      workspaces: resolveWorkspaceOptions(options, defaults.deployment),
-      trace,
-    },
-    limits,
-  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { getJSON, type APIContext } from './authorized-get';
 import { nextPageURL, withoutPagelen, withPagelen } from './pages';
 import { BitbucketAPIError } from '../errors';
 import { invalidResponse } from '../parse/narrow';
-import type { WorkspaceSettings } from '../options/common';
+import type { WorkspaceSettings } from '../options/sources';
 import type { BitbucketWorkspace } from '../parse/profile-types';
 import { WorkspaceAccessDenied } from '../errors';
 import { isAllowedWorkspace, parseWorkspacesPage } from '../parse/workspaces';

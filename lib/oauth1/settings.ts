@@ -1,70 +1,76 @@
-import {
-  checkProfileURLs,
-  oauth1Endpoints,
-  requireAbsoluteCallbackURL,
-  requireSecureURL,
-  type OAuth1Endpoints,
-} from '../options/endpoints';
-import { requireOption, resolvePendingLoginLimits } from '../options/common';
+import { resolveLimits, resolvePendingLoginLimits } from '../options/common';
+import { oauth1Endpoints, type OAuth1Endpoints } from '../options/endpoints';
+import { resolveProfileSettings, type ProfileSettings } from '../options/sources';
 import { defaultSessionKey, PendingLogins } from '../sign-in/pending-logins';
-import type { RequestTokenStore } from './base';
+import type { OAuthStrategyOptions, RequestTokenStore } from './base';
 import { SessionRequestTokenStore } from './request-token-store';
-import type { ConsumerCredentials } from './signature';
+import type { OAuth1Client } from './token-requests';
 import type { BitbucketOAuth1BaseOptions } from './types';
 
-/** What the OAuth 1.0a strategy runs with, once its options are checked. */
+/** What the OAuth 1.0a strategy is built from, once its options are checked (`options/validate.ts`) and resolved. */
 export interface OAuth1Settings {
-  defaults: OAuth1Endpoints;
-  credentials: ConsumerCredentials;
-  requestTokenURL: string;
-  accessTokenURL: string;
-  userAuthorizationURL: string;
-  callbackURL: string;
   name: string;
-  /** The request-token store handed to passport-oauth1: ours, or the user's. */
-  store: RequestTokenStore;
+  defaults: OAuth1Endpoints;
+  /** passport-oauth1's own constructor options. */
+  passport: OAuthStrategyOptions;
+  /** The signed token requests' client (this package's, not node-oauth's). */
+  client: OAuth1Client;
+  profile: ProfileSettings;
+  limits: ReturnType<typeof resolveLimits>;
   /** This browser's pending sign-ins; `null` with a user-supplied `store`. */
   pending: PendingLogins | null;
 }
 
-/** Checks the OAuth 1.0a options (a `TypeError` naming the option for each mistake) and fills the defaults. */
-export function resolveOAuth1Settings(options: BitbucketOAuth1BaseOptions): OAuth1Settings {
-  const consumerKey = requireOption('BitbucketStrategy', 'consumerKey', options.consumerKey);
-  const signatureMethod = options.signatureMethod ?? (options.privateKey ? 'RSA-SHA1' : 'HMAC-SHA1');
-  if (signatureMethod === 'RSA-SHA1') requireOption('BitbucketStrategy', 'privateKey', options.privateKey);
-  else requireOption('BitbucketStrategy', 'consumerSecret', options.consumerSecret);
+/** Fills the defaults of checked OAuth 1.0a options: every endpoint, limit, store and client the strategy needs. */
+export function resolveOAuth1Settings(
+  options: Readonly<BitbucketOAuth1BaseOptions & { passReqToCallback?: boolean }>,
+): OAuth1Settings {
   const defaults = oauth1Endpoints(options.baseURL);
-  // Checked, then used exactly as given: OAuth 1.0a signs the URL as sent.
-  const url = (name: 'requestTokenURL' | 'accessTokenURL' | 'userAuthorizationURL'): string => {
-    const value = options[name] ?? defaults[name];
-    requireSecureURL(name, value);
-    return value;
-  };
-  const userAuthorizationURL = url('userAuthorizationURL');
-  checkProfileURLs(options);
+  const { deployment } = defaults;
+  // Used exactly as given: OAuth 1.0a signs the URL as sent.
+  const userAuthorizationURL = options.userAuthorizationURL ?? defaults.userAuthorizationURL;
   const name = options.name ?? 'bitbucket';
-  const pending = options.store
+  const userStore = options.store ?? options.requestTokenStore;
+  const pending = userStore
     ? null
     : new PendingLogins(
-        options.sessionKey ?? defaultSessionKey(name, defaults.deployment, userAuthorizationURL),
+        options.sessionKey ?? defaultSessionKey(name, deployment, userAuthorizationURL),
         resolvePendingLoginLimits(options),
       );
+  const credentials = {
+    consumerKey: options.consumerKey,
+    consumerSecret: options.consumerSecret ?? '',
+    signatureMethod: options.signatureMethod ?? (options.privateKey ? 'RSA-SHA1' : 'HMAC-SHA1'),
+    ...(options.privateKey ? { privateKey: options.privateKey } : {}),
+  } as const;
+  const limits = resolveLimits(options);
   return {
-    defaults,
-    credentials: {
-      consumerKey,
-      consumerSecret: options.consumerSecret ?? '',
-      signatureMethod,
-      ...(options.privateKey ? { privateKey: options.privateKey } : {}),
-    },
-    requestTokenURL: url('requestTokenURL'),
-    accessTokenURL: url('accessTokenURL'),
-    userAuthorizationURL,
-    // NOTE: without a callback Bitbucket falls back to out-of-band and strands the user on a page with a code.
-    callbackURL: requireAbsoluteCallbackURL(options.callbackURL),
     name,
-    // NOTE: its `set` takes six parameters (to receive the app's state), which the public interface does not show.
-    store: options.store ?? (new SessionRequestTokenStore(pending as PendingLogins) as unknown as RequestTokenStore),
+    defaults,
+    passport: {
+      requestTokenURL: options.requestTokenURL ?? defaults.requestTokenURL,
+      accessTokenURL: options.accessTokenURL ?? defaults.accessTokenURL,
+      userAuthorizationURL,
+      consumerKey: credentials.consumerKey,
+      consumerSecret: credentials.consumerSecret,
+      // NOTE: checked absolute: without it Bitbucket falls back to out-of-band and strands the user on a page with a code.
+      callbackURL: options.callbackURL,
+      sessionKey: pending?.key,
+      // NOTE: its `set` takes six parameters (to receive the app's state), which the public interface does not show.
+      store: userStore ?? (new SessionRequestTokenStore(pending as PendingLogins) as unknown as RequestTokenStore),
+      passReqToCallback: options.passReqToCallback,
+      skipUserProfile: options.skipUserProfile,
+      proxy: options.proxy,
+    },
+    client: {
+      credentials,
+      timeoutMs: limits.timeoutMs,
+      maxBytes: limits.maxBytes,
+      agent: limits.agent,
+      trace: { strategy: name, deployment },
+    },
+    profile: resolveProfileSettings(options, defaults),
+    limits,
     pending,
   };
 }

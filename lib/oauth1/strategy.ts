@@ -3,19 +3,18 @@ import type { AuthenticateOptions } from 'passport';
 import { callbackParam, malformedCallbackParam } from '../sign-in/callback';
 import type { Deployment } from '../bitbucket';
 import { InternalOAuthError, TokenEndpointFailure, withCause } from '../errors';
-import { resolveLimits } from '../options/common';
+import { perRequestCallbackProblem } from '../options/endpoints';
 import type { PendingLogins } from '../sign-in/pending-logins';
-import { profileLoaderFor, settle, type ProfileLoader } from '../api/profile-loader';
-import type { TraceTarget } from '../observe/channels';
+import { createProfileLoader, settle, type ProfileLoader } from '../api/profile-loader';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../parse/profile-types';
 import { endWithProviderError, watchCallback } from '../sign-in/outcome';
 import { failWhenDenied } from '../sign-in/workspace-gate';
-import { validateOAuth1Options } from '../options/validate';
+import { checkOAuth1Options } from '../options/validate';
 import { OAuthStrategy } from './base';
 import { resolveOAuth1Settings } from './settings';
 import { authorizationHeader, type ConsumerCredentials } from './signature';
-import { isRequestTokenProblem, nodeOAuthTokenCalls, parseOAuth1ErrorBody, type OAuth1Client } from './token-requests';
+import { isRequestTokenProblem, nodeOAuthTokenCalls, parseOAuth1ErrorBody } from './token-requests';
 import type {
   BitbucketStrategyOptions,
   BitbucketStrategyOptionsWithRequest,
@@ -67,43 +66,18 @@ export class BitbucketStrategy extends OAuthStrategy {
       | BitbucketVerifyFunctionWithRequest
       | BitbucketVerifyFunctionWithRequestAndParams,
   ) {
-    if (typeof verify !== 'function') throw new TypeError('BitbucketStrategy requires a verify callback');
-    validateOAuth1Options(options);
-    const settings = resolveOAuth1Settings(options);
-    const { credentials, defaults, requestTokenURL, accessTokenURL } = settings;
-    const limits = resolveLimits(options);
-    super(
-      {
-        requestTokenURL,
-        accessTokenURL,
-        userAuthorizationURL: settings.userAuthorizationURL,
-        consumerKey: credentials.consumerKey,
-        consumerSecret: credentials.consumerSecret,
-        callbackURL: settings.callbackURL,
-        sessionKey: settings.pending?.key,
-        store: settings.store,
-        passReqToCallback: options.passReqToCallback,
-        skipUserProfile: options.skipUserProfile,
-        proxy: options.proxy,
-      },
-      verify,
-    );
+    // Check (a snapshot of the own properties, each read once), resolve, build: never `options` itself again.
+    const settings = resolveOAuth1Settings(checkOAuth1Options(options, verify));
+    super(settings.passport, verify);
     this.name = settings.name;
-    this.deployment = defaults.deployment;
+    this.deployment = settings.defaults.deployment;
     this.pending = settings.pending;
-    this.credentials = credentials;
-    const trace: TraceTarget = { strategy: this.name, deployment: this.deployment };
-    this.loadProfile = profileLoaderFor(options, defaults, limits, trace);
+    this.credentials = settings.client.credentials;
+    this.loadProfile = createProfileLoader({ ...settings.profile, trace: settings.client.trace }, settings.limits);
     // NOTE: node-oauth's token requests have no timeout and no size limit; passport-oauth1 calls
     // these two methods only, so they are replaced by signed requests on this package's HTTP client.
-    const client: OAuth1Client = {
-      credentials,
-      timeoutMs: limits.timeoutMs,
-      maxBytes: limits.maxBytes,
-      agent: limits.agent,
-      trace,
-    };
-    Object.assign(this._oauth, nodeOAuthTokenCalls(client, requestTokenURL, accessTokenURL));
+    const { requestTokenURL, accessTokenURL } = settings.passport;
+    Object.assign(this._oauth, nodeOAuthTokenCalls(settings.client, requestTokenURL, accessTokenURL));
   }
 
   /**
@@ -134,6 +108,8 @@ export class BitbucketStrategy extends OAuthStrategy {
         ...(error === undefined ? { noGrantMessage: 'Bitbucket sent you back without authorizing the sign-in.' } : {}),
       });
     }
+    const refused = perRequestCallbackProblem(options);
+    if (refused) return this.error(refused);
     watchCallback(this, req, (err) =>
       isRequestTokenProblem(err)
         ? { message: 'The sign-in link has expired or was already used. Please sign in again.', status: 400 }

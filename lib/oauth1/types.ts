@@ -25,6 +25,8 @@ export interface BitbucketOAuth1BaseOptions extends BitbucketCommonOptions {
   accessTokenURL?: string;
   /** Where the request token waits between the two legs. Default: the session, checked against the callback. */
   store?: RequestTokenStore;
+  /** passport-oauth1's other name for `store` (give one of the two). */
+  requestTokenStore?: RequestTokenStore;
   /**
    * Skip reading the profile: `true`, or `(token, tokenSecret, done) => done(null, skip)`. NOTE: the verify
    * callback then receives `undefined` as `profile` (its type says `BitbucketProfile`, so do not read it when skipping).

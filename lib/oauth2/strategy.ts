@@ -4,16 +4,14 @@ import type { AuthenticateOptions } from 'passport';
 import OAuth2Strategy = require('passport-oauth2');
 import { callbackParam, malformedCallbackParam } from '../sign-in/callback';
 import type { Deployment } from '../bitbucket';
-import { requireAbsoluteCallbackURL } from '../options/endpoints';
-import { resolveLimits, type ResolvedLimits } from '../options/common';
+import { perRequestCallbackProblem } from '../options/endpoints';
 import type { PendingLogins } from '../sign-in/pending-logins';
-import { profileLoaderFor, settle, type ProfileLoader } from '../api/profile-loader';
-import type { TraceTarget } from '../observe/channels';
+import { createProfileLoader, settle, type ProfileLoader } from '../api/profile-loader';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../parse/profile-types';
 import { endWithProviderError, watchCallback } from '../sign-in/outcome';
 import { failWhenDenied } from '../sign-in/workspace-gate';
-import { validateOAuth2Options } from '../options/validate';
+import { checkOAuth2Options } from '../options/validate';
 import { resolveOAuth2Settings } from './settings';
 import {
   classifyTokenError,
@@ -76,43 +74,14 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
       | BitbucketOAuth2VerifyFunctionWithRequest
       | BitbucketOAuth2VerifyFunctionWithRequestAndParams,
   ) {
-    if (typeof verify !== 'function') throw new TypeError('BitbucketOAuth2Strategy requires a verify callback');
-    validateOAuth2Options(options);
-    const settings = resolveOAuth2Settings(options);
-    const limits: ResolvedLimits = resolveLimits(options);
-    super(
-      {
-        authorizationURL: settings.authorizationURL,
-        tokenURL: settings.tokenURL,
-        clientID: settings.clientID,
-        clientSecret: settings.clientSecret,
-        callbackURL: settings.callbackURL,
-        scope: settings.scope,
-        scopeSeparator: options.scopeSeparator,
-        store: settings.store,
-        state: settings.store === undefined ? false : undefined,
-        pkce: settings.pkce as boolean,
-        proxy: options.proxy,
-        skipUserProfile: options.skipUserProfile,
-        passReqToCallback: options.passReqToCallback as false | undefined,
-      },
-      verify as OAuth2Strategy.VerifyFunction,
-    );
+    // Check (a snapshot of the own properties, each read once), resolve, build: never `options` itself again.
+    const settings = resolveOAuth2Settings(checkOAuth2Options(options, verify));
+    super(settings.passport, verify as OAuth2Strategy.VerifyFunction);
     this.name = settings.name;
     this.deployment = settings.defaults.deployment;
     this.pending = settings.pending;
-    const trace: TraceTarget = { strategy: this.name, deployment: this.deployment };
-    this.tokenClient = {
-      tokenURL: settings.tokenURL,
-      clientID: settings.clientID,
-      clientSecret: settings.clientSecret,
-      clientAuthentication: settings.clientAuthentication,
-      timeoutMs: limits.timeoutMs,
-      maxBytes: limits.maxBytes,
-      agent: limits.agent,
-      trace,
-    };
-    this.loadProfile = profileLoaderFor(options, settings.defaults, limits, trace);
+    this.tokenClient = settings.tokenClient;
+    this.loadProfile = createProfileLoader({ ...settings.profile, trace: settings.tokenClient.trace }, settings.limits);
     // NOTE: node-oauth posts the client secret in the body, parses any body as a token and has
     // no timeout; passport-oauth2 calls this one method for the code exchange, so it is replaced.
     // Failures go back raw: passport-oauth2 turns them into TokenError (via parseErrorResponse) or InternalOAuthError.
@@ -141,15 +110,8 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
         description,
       });
     }
-    // passport-oauth2 takes a per-request `callbackURL` too; it must be absolute like the constructor's.
-    const perRequest = (options as { callbackURL?: unknown } | undefined)?.callbackURL;
-    if (perRequest !== undefined) {
-      try {
-        requireAbsoluteCallbackURL(perRequest);
-      } catch (err) {
-        return this.error(err);
-      }
-    }
+    const refused = perRequestCallbackProblem(options);
+    if (refused) return this.error(refused);
     watchCallback(this, req, classifyTokenError);
     super.authenticate(req, options);
   }

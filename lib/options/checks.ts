@@ -83,12 +83,6 @@ export function checkedBy(accepts: string, check: (name: string, value: unknown)
   return { accepts, test: () => true, check };
 }
 
-/** An absolute http(s) URL. */
-export const HTTP_URL: OptionRule = {
-  accepts: 'an absolute http(s) URL',
-  test: (v) => typeof v === 'string' && /^https?:\/\/[^/]/i.test(v) && URL.canParse(v),
-};
-
 /** One of a fixed list of values, listed in the message as the user would write them. */
 export function oneOf(values: readonly unknown[]): OptionRule {
   const shown = values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v)));

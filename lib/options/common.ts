@@ -1,8 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
-import { CLOUD_API_URL, type Deployment } from '../bitbucket';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from '../transport/http';
 import { DEFAULT_PENDING_LOGIN_LIMITS, type PendingLoginLimits } from '../sign-in/pending-logins';
-import { allowedWorkspaces, type AllowedWorkspaces } from '../parse/workspaces';
 
 /** Options both strategies share. */
 export interface BitbucketCommonOptions {
@@ -71,28 +69,16 @@ export interface ResolvedLimits {
   preconnect: boolean;
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+export function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value <= 0)
     throw new TypeError(`${name} must be a positive integer, got ${value}`);
   return value;
 }
 
-/** Checks `agent` and `preconnect`: no warm-up through a caller's agent unless asked for. */
+/** `agent` and `preconnect` (checked by options/validate.ts): no warm-up through a caller's agent unless asked for. */
 function connectionOptions(options: BitbucketCommonOptions): Pick<ResolvedLimits, 'agent' | 'preconnect'> {
   const { agent, preconnect } = options;
-  if (agent !== undefined && !(agent instanceof HttpAgent)) {
-    let given = typeof agent === 'function' ? 'a function' : 'an object that is not JSON';
-    try {
-      if (typeof agent !== 'function') given = JSON.stringify(agent);
-    } catch {
-      // a cycle or a BigInt: the message says what kind of value it was
-    }
-    throw new TypeError(`agent must be an http.Agent (or https.Agent, HttpsProxyAgent, …), got ${given}`);
-  }
-  if (preconnect !== undefined && typeof preconnect !== 'boolean') {
-    throw new TypeError(`preconnect must be true or false, got ${JSON.stringify(preconnect)}`);
-  }
   return { agent, preconnect: preconnect ?? agent === undefined };
 }
 
@@ -112,55 +98,4 @@ export function resolvePendingLoginLimits(options: BitbucketCommonOptions): Pend
     max: positiveInteger('maxPendingLogins', options.maxPendingLogins, DEFAULT_PENDING_LOGIN_LIMITS.max),
     maxAgeMs: positiveInteger('pendingLoginMaxAge', options.pendingLoginMaxAge, DEFAULT_PENDING_LOGIN_LIMITS.maxAgeMs),
   };
-}
-
-/** How the user's workspaces are read and checked, once resolved. */
-export interface WorkspaceSettings {
-  /** The first page's URL. */
-  url: string;
-  /** `null`: read the list, let everybody in. */
-  allowed: AllowedWorkspaces | null;
-  maxPages: number;
-}
-
-/**
- * Checks the workspace options: `null` when the list is not read at all.
- * NOTE: skipping the profile would skip the gate too, so the two cannot be combined.
- */
-export function resolveWorkspaceOptions(
-  options: BitbucketCommonOptions & { skipUserProfile?: unknown },
-  deployment: Deployment,
-): WorkspaceSettings | null {
-  const { workspaces, readWorkspaces, userWorkspacesURL } = options;
-  if (readWorkspaces !== undefined && typeof readWorkspaces !== 'boolean') {
-    throw new TypeError(`readWorkspaces must be true or false, got ${JSON.stringify(readWorkspaces)}`);
-  }
-  const wanted = workspaces !== undefined || readWorkspaces === true || userWorkspacesURL !== undefined;
-  if (wanted && deployment === 'datacenter') {
-    const name = workspaces !== undefined ? 'workspaces' : readWorkspaces ? 'readWorkspaces' : 'userWorkspacesURL';
-    throw new TypeError(
-      `${name} is a Bitbucket Cloud feature: Data Center (baseURL ${JSON.stringify(options.baseURL)}) has projects and groups instead, which this strategy does not read`,
-    );
-  }
-  const allowed = workspaces === undefined ? null : allowedWorkspaces(workspaces);
-  if (allowed && readWorkspaces === false) {
-    throw new TypeError('readWorkspaces cannot be false with workspaces set: the sign-in check reads the list');
-  }
-  if (allowed === null && readWorkspaces !== true) return null;
-  if (options.skipUserProfile !== undefined && options.skipUserProfile !== false) {
-    throw new TypeError(
-      `skipUserProfile must be false (or absent) with ${allowed ? 'workspaces' : 'readWorkspaces'}, which are read with the profile`,
-    );
-  }
-  const url = userWorkspacesURL ?? `${CLOUD_API_URL}/2.0/user/workspaces`;
-  if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url)) {
-    throw new TypeError(`userWorkspacesURL must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
-  }
-  return { url, allowed, maxPages: positiveInteger('maxWorkspacePages', options.maxWorkspacePages, 10) };
-}
-
-/** Requires a non-empty string option. */
-export function requireOption(strategy: string, name: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${strategy} requires a ${name} option`);
-  return value;
 }

@@ -44,13 +44,6 @@ export function requireSecureURL(name: string, value: unknown): URL {
   );
 }
 
-/** Checks the REST URL overrides both strategies take (they carry the access token). */
-export function checkProfileURLs(options: { userProfileURL?: unknown; userEmailsURL?: unknown }): void {
-  for (const name of ['userProfileURL', 'userEmailsURL'] as const) {
-    if (options[name] !== undefined) requireSecureURL(name, options[name]);
-  }
-}
-
 /**
  * Checks a `callbackURL`: absolute http(s).
  * NOTE: passport resolves a relative one against the request's Host header (and X-Forwarded-Host with
@@ -61,6 +54,23 @@ export function requireAbsoluteCallbackURL(value: unknown): string {
   throw new TypeError(
     `callbackURL must be an absolute http(s) URL such as "https://app.example.com/auth/bitbucket/callback", got ${JSON.stringify(value)}: a relative one would be completed from the request's Host header, which the client controls`,
   );
+}
+
+/**
+ * The `callbackURL` given to `passport.authenticate(name, { callbackURL })` refused, or `null` when it is
+ * absent or absolute. NOTE: passport-oauth2 and passport-oauth1 take one per request too, and complete a
+ * relative one from the Host header exactly like the constructor's.
+ */
+export function perRequestCallbackProblem(options: unknown): TypeError | null {
+  const value =
+    typeof options === 'object' && options !== null ? (options as { callbackURL?: unknown }).callbackURL : undefined;
+  if (value === undefined) return null;
+  try {
+    requireAbsoluteCallbackURL(value);
+    return null;
+  } catch (err) {
+    return err as TypeError;
+  }
 }
 
 /**

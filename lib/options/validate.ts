@@ -1,10 +1,10 @@
+import { Agent as HttpAgent } from 'node:http';
 import { requireAbsoluteCallbackURL, requireSecureURL } from './endpoints';
 import { allowedWorkspaces } from '../parse/workspaces';
 import {
   BOOLEAN,
   BOOLEAN_OR_FUNCTION,
   checkedBy,
-  HTTP_URL,
   NON_EMPTY_STRING,
   POSITIVE_INTEGER,
   SECRET_STRING,
@@ -16,14 +16,17 @@ import {
   privateKeyProblem,
   type OptionRules,
 } from './checks';
+import { unknownOptionError, type OptionNames } from './names';
+import { snapshotOptions, type OptionSnapshot } from './snapshot';
+import { checkVerify } from './verify-arity';
 
 /**
  * Every option both strategies take, checked before anything else runs, so a mistake is a `TypeError`
  * at start-up instead of a failed sign-in. To add an option: one line here (or in the strategy's table).
  * NOTE: `baseURL`'s format is checked by `normalizeBaseURL` (endpoints), which knows Cloud from Data Center;
- * the URLs Bitbucket is called at, and the callback, by the checks of endpoints.ts, with their messages.
+ * every URL Bitbucket is called at by the one https rule of {@link checkOptions}; the callback by endpoints.ts.
  */
-const SECURE_URL = checkedBy('an absolute https URL (http for loopback only)', requireSecureURL);
+const SECURE_URL = checkedBy('an absolute https URL (http for loopback only)', () => undefined);
 const CALLBACK_URL = checkedBy('an absolute http(s) URL', (_name, value) => requireAbsoluteCallbackURL(value));
 
 export const COMMON_OPTION_RULES: OptionRules = {
@@ -37,7 +40,7 @@ export const COMMON_OPTION_RULES: OptionRules = {
   maxEmailPages: POSITIVE_INTEGER,
   workspaces: checkedBy('a list of workspace slugs or uuids', (_name, value) => allowedWorkspaces(value)),
   readWorkspaces: BOOLEAN,
-  userWorkspacesURL: HTTP_URL,
+  userWorkspacesURL: SECURE_URL,
   maxWorkspacePages: POSITIVE_INTEGER,
   name: NON_EMPTY_STRING,
   sessionKey: NON_EMPTY_STRING,
@@ -46,6 +49,11 @@ export const COMMON_OPTION_RULES: OptionRules = {
   proxy: BOOLEAN,
   passReqToCallback: BOOLEAN,
   skipUserProfile: BOOLEAN_OR_FUNCTION,
+  agent: {
+    accepts: 'an http.Agent (or https.Agent, HttpsProxyAgent, …)',
+    test: (v) => v instanceof HttpAgent,
+  },
+  preconnect: BOOLEAN,
 };
 
 /** passport-oauth2's `StateStore` interface. */
@@ -69,6 +77,9 @@ export const OAUTH2_OPTION_RULES: OptionRules = {
   clientAuthentication: oneOf(['basic', 'body']),
 };
 
+/** passport-oauth1's request-token store interface. */
+const REQUEST_TOKEN_STORE = objectWithMethods('a request-token store', ['get', 'set', 'destroy']);
+
 /** {@link BitbucketStrategy}'s options. */
 export const OAUTH1_OPTION_RULES: OptionRules = {
   ...COMMON_OPTION_RULES,
@@ -79,97 +90,102 @@ export const OAUTH1_OPTION_RULES: OptionRules = {
   requestTokenURL: SECURE_URL,
   userAuthorizationURL: SECURE_URL,
   accessTokenURL: SECURE_URL,
-  store: objectWithMethods('a request-token store', ['get', 'set', 'destroy']),
+  store: REQUEST_TOKEN_STORE,
+  /** passport-oauth1's other name for `store`. */
+  requestTokenStore: REQUEST_TOKEN_STORE,
 };
-
-/**
- * Options of the older Bitbucket strategies that do not exist here, with what to write instead: passport
- * would ignore them silently, so a migrated app would behave differently without a word.
- */
-const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
-  includeEmail: "is passport-bitbucket's option: the emails are read by default here (emails: false skips them)",
-  skipEmails: "is passport-bitbucket-oauth20's option: write emails: false",
-  userAgent: 'is not an option here: requests carry the User-Agent passport-bitbucket-oauth',
-  customHeaders:
-    'is not an option here: the client secret already goes in HTTP Basic, and Bitbucket needs no other header',
-};
-
-/** The options as a record: JavaScript callers may pass anything, or nothing. */
-function asRecord(options: unknown): Record<string, unknown> {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`options must be an object, got ${typeof options === 'string' ? 'a string' : typeof options}`);
-  }
-  return options as Record<string, unknown>;
-}
 
 /** A missing required option: `undefined`, `null` or an empty string. */
 function missing(value: unknown): boolean {
   return value === undefined || value === null || value === '';
 }
 
+/** What each strategy is called, speaks and takes: for the unknown-option messages. */
+const OAUTH2_NAMES: OptionNames = {
+  strategy: 'BitbucketOAuth2Strategy',
+  protocol: 'OAuth 2.0',
+  names: Object.keys(OAUTH2_OPTION_RULES),
+};
+const OAUTH1_NAMES: OptionNames = {
+  strategy: 'BitbucketStrategy',
+  protocol: 'OAuth 1.0a',
+  names: Object.keys(OAUTH1_OPTION_RULES),
+};
+
 /**
- * Checks each option against its rule; a required one must be present.
- * NOTE: an option spelt with other letter case (`callbackUrl`, `clientId`) is silently ignored by
- * passport, so it is refused with the right spelling; options this table does not know are left alone.
+ * Whether an option is a URL Bitbucket is called at, with a credential: the one https rule applies to it.
+ * NOTE: by name, so that the next URL option cannot miss the rule; `callbackURL` is the app's own address.
  */
-export function checkOptions(
-  strategy: string,
+const carriesCredential = (name: string): boolean => name.endsWith('URL') && name !== 'callbackURL';
+
+/**
+ * Copies the options once (own properties only), refuses every name the strategy does not take, then checks
+ * each option against its rule; a required one must be present.
+ * @returns the snapshot everything after the check reads, never the caller's object.
+ */
+function checkOptions(
+  own: OptionNames,
+  other: OptionNames,
   rules: OptionRules,
   options: unknown,
   required: readonly string[],
-): Record<string, unknown> {
-  const record = asRecord(options);
-  const known = new Map(Object.keys(rules).map((name) => [name.toLowerCase(), name]));
-  for (const name of Object.keys(record)) {
-    // Own properties only: an option named `toString` must not find Object.prototype's.
-    if (Object.hasOwn(rules, name)) continue;
-    if (Object.hasOwn(FOREIGN_OPTIONS, name)) throw new TypeError(`${name} ${FOREIGN_OPTIONS[name] ?? ''}`);
-    const meant = known.get(name.toLowerCase());
-    if (meant !== undefined) throw new TypeError(`${strategy} has no option ${name}: did you mean ${meant}?`);
+): OptionSnapshot {
+  const snapshot = snapshotOptions(options);
+  for (const name of Object.keys(snapshot)) {
+    const unknown = unknownOptionError(name, own, other);
+    if (unknown) throw unknown;
   }
   for (const name of required) {
-    if (missing(record[name])) throw new TypeError(`${strategy} requires a ${name} option`);
+    if (missing(snapshot[name])) throw new TypeError(`${own.strategy} requires a ${name} option`);
   }
   for (const [name, rule] of Object.entries(rules)) {
-    const value = record[name];
+    const value = snapshot[name];
     if (value === undefined) continue;
     if (rule.check) rule.check(name, value);
     else if (!rule.test(value)) throw optionError(name, rule, value);
+    if (carriesCredential(name)) requireSecureURL(name, value);
   }
-  return record;
+  return snapshot;
 }
 
 /**
- * Checks every option of {@link BitbucketOAuth2Strategy} at construction.
+ * Checks every option of {@link BitbucketOAuth2Strategy}, and its verify callback, at construction.
+ * @returns the options as read, once, from their own properties.
  * @throws TypeError naming the option, what was given and what is accepted.
  */
-export function validateOAuth2Options(options: unknown): void {
-  checkOptions('BitbucketOAuth2Strategy', OAUTH2_OPTION_RULES, options, ['clientID', 'clientSecret']);
+export function checkOAuth2Options<T extends object>(options: T, verify: unknown): Readonly<T> {
+  const snapshot = checkOptions(OAUTH2_NAMES, OAUTH1_NAMES, OAUTH2_OPTION_RULES, options, ['clientID', 'clientSecret']);
+  checkVerify('BitbucketOAuth2Strategy', verify, snapshot.passReqToCallback === true);
+  return snapshot as Readonly<T>;
 }
 
 /**
- * Checks every option of {@link BitbucketStrategy} at construction, the signing key included.
+ * Checks every option of {@link BitbucketStrategy}, the signing key included, and its verify callback.
  * NOTE: without `callbackURL` passport-oauth1 sends `oauth_callback=oob`, and Bitbucket then shows the
  * user a verifier to copy instead of sending them back: that is never what a web app wants.
+ * @returns the options as read, once, from their own properties.
  * @throws TypeError naming the option, what was given and what is accepted.
  */
-export function validateOAuth1Options(options: unknown): void {
-  const given = options !== null && typeof options === 'object' ? (options as Record<string, unknown>) : {};
+export function checkOAuth1Options<T extends object>(options: T, verify: unknown): Readonly<T> {
+  const given = snapshotOptions(options);
   const keyGiven = !missing(given.privateKey);
   const rsa = given.signatureMethod === 'RSA-SHA1' || (given.signatureMethod === undefined && keyGiven);
-  const record = checkOptions('BitbucketStrategy', OAUTH1_OPTION_RULES, options, [
+  const snapshot = checkOptions(OAUTH1_NAMES, OAUTH2_NAMES, OAUTH1_OPTION_RULES, given, [
     'consumerKey',
     rsa ? 'privateKey' : 'consumerSecret',
   ]);
   if (rsa) {
-    const problem = privateKeyProblem(record.privateKey as string);
+    const problem = privateKeyProblem(snapshot.privateKey as string);
     if (problem !== undefined) throw new TypeError(`privateKey ${problem}`);
   } else if (keyGiven) {
     throw new TypeError(
-      `privateKey is used only with signatureMethod 'RSA-SHA1', got signatureMethod ${describeValue(record.signatureMethod ?? 'HMAC-SHA1')}`,
+      `privateKey is used only with signatureMethod 'RSA-SHA1', got signatureMethod ${describeValue(snapshot.signatureMethod ?? 'HMAC-SHA1')}`,
     );
   }
-  // NOTE: without it passport-oauth1 sends `oauth_callback=oob`, and Bitbucket shows a code to copy.
-  requireAbsoluteCallbackURL(record.callbackURL);
+  if (snapshot.store !== undefined && snapshot.requestTokenStore !== undefined) {
+    throw new TypeError('store and requestTokenStore are the same option (passport-oauth1 names both): give one');
+  }
+  requireAbsoluteCallbackURL(snapshot.callbackURL);
+  checkVerify('BitbucketStrategy', verify, snapshot.passReqToCallback === true);
+  return snapshot as Readonly<T>;
 }

@@ -55,12 +55,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/i;
 
 /**
+ * ASCII letters lower-cased, every other character as it is.
+ * NOTE: Bitbucket's slugs and uuids are ASCII. `toLowerCase()` folds full Unicode: "\u212A" (KELVIN SIGN) would
+ * become "k", so a workspace named with look-alike letters would pass for an allowed one.
+ */
+export function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}
+
+/**
  * The key of a uuid for comparison: braces kept (added when absent), lower case.
  * NOTE: Bitbucket sends uuids wrapped in braces; tools and copy-paste often drop them or change the case.
  */
 export function uuidKey(uuid: string): string {
   const bare = uuid.trim().replace(/^\{(.*)\}$/, '$1');
-  return `{${bare.toLowerCase()}}`;
+  return `{${asciiLowerCase(bare)}}`;
 }
 
 /** A value as quoted JSON for an error message (`undefined` and functions, which JSON cannot say, as text). */
@@ -87,14 +96,14 @@ export function allowedWorkspaces(option: unknown): AllowedWorkspaces {
       throw new TypeError(
         `workspaces[${i}] looks like a workspace uuid without its braces, got ${got}: write "{${text}}"`,
       );
-    } else if (text !== undefined && SLUG.test(text)) slugs.add(text.toLowerCase());
+    } else if (text !== undefined && SLUG.test(text)) slugs.add(asciiLowerCase(text));
     else
       throw new TypeError(`workspaces[${i}] must be a workspace slug ("acme") or a uuid in braces ("{…}"), got ${got}`);
   });
   return { slugs, uuids };
 }
 
-/** True when the user's workspace is one of the allowed ones (slug case-insensitive, uuid normalized). */
+/** True when the user's workspace is one of the allowed ones (slug ASCII-case-insensitive, uuid normalized). */
 export function isAllowedWorkspace(allowed: AllowedWorkspaces, workspace: BitbucketWorkspace): boolean {
-  return allowed.slugs.has(workspace.slug.toLowerCase()) || allowed.uuids.has(uuidKey(workspace.uuid));
+  return allowed.slugs.has(asciiLowerCase(workspace.slug)) || allowed.uuids.has(uuidKey(workspace.uuid));
 }

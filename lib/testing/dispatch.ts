@@ -6,7 +6,7 @@ import type { Handler, MockContext, RequestContext, ResourceAuth } from './serve
 import { aUsername } from './datacenter/routes';
 import { runFault, type FaultTable } from './faults/faults';
 import { sendText } from './server/http';
-import { requestRecord } from './server/request-log';
+import { appendToLog, requestRecord } from './server/request-log';
 import { matchRoute, type RouteMatch } from './router';
 import type { MockEndpoint, MockRequestRecord } from './types';
 
@@ -45,7 +45,7 @@ export function handleRequest(d: Dispatcher, req: IncomingMessage, res: ServerRe
     readBody(req).then(
       (body) => {
         try {
-          d.requests.push(requestRecord(req, url, body, endpoint));
+          appendToLog(d.requests, requestRecord(req, url, body, endpoint));
           route(d, req, res, url, body, match, endpoint);
         } catch (err) {
           internalError(res, err);
@@ -53,7 +53,7 @@ export function handleRequest(d: Dispatcher, req: IncomingMessage, res: ServerRe
       },
       (err: unknown) => {
         if (!(err instanceof BodyTooLargeError)) return void res.destroy();
-        d.requests.push(requestRecord(req, url, '', endpoint));
+        appendToLog(d.requests, requestRecord(req, url, '', endpoint));
         sendText(res, 413, 'Request body too large.', { connection: 'close' });
       },
     );

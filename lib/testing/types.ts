@@ -222,7 +222,10 @@ export interface MockBitbucket {
   setFault(endpoint: MockEndpoint, fault: MockFault | null, opts?: MockFaultOptions): void;
   /** Clears every fault. */
   clearFaults(): void;
-  /** Every request received, oldest first. */
+  /**
+   * The requests received, oldest first: the newest 1,000, and at most 4 MiB of bodies in all (each body cut
+   * to 64 KiB); older ones are dropped first, so a long test run or the example app holds bounded memory.
+   */
   readonly requests: MockRequestRecord[];
   /** TCP connections accepted so far (a connection that never sends a request counts too). */
   readonly connectionCount: number;

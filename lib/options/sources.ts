@@ -1,0 +1,77 @@
+import { CLOUD_API_URL, type Deployment } from '../bitbucket';
+import { allowedWorkspaces, type AllowedWorkspaces } from '../parse/workspaces';
+import { positiveInteger, type BitbucketCommonOptions } from './common';
+import { normalizeBaseURL, type OAuth2Endpoints } from './endpoints';
+
+/**
+ * Where the user is read from, once the options are resolved: the profile loader's sources
+ * (`api/profile-loader.ts` adds who reads, for the traces).
+ */
+export interface ProfileSettings {
+  deployment: Deployment;
+  /** Data Center base URL (resolves relative avatars); unused on Cloud. */
+  baseURL: string;
+  userProfileURL: string;
+  /** Cloud: emails URL, or `null` to skip. Data Center: the users resource prefix. */
+  userEmailsURL: string | null;
+  /** Cloud: how the user's workspaces are read and checked; `null`: not read. */
+  workspaces: WorkspaceSettings | null;
+}
+
+/** How the user's workspaces are read and checked, once resolved. */
+export interface WorkspaceSettings {
+  /** The first page's URL. */
+  url: string;
+  /** `null`: read the list, let everybody in. */
+  allowed: AllowedWorkspaces | null;
+  maxPages: number;
+}
+
+/**
+ * Checks the workspace options: `null` when the list is not read at all.
+ * NOTE: skipping the profile would skip the gate too, so the two cannot be combined.
+ */
+export function resolveWorkspaceOptions(
+  options: BitbucketCommonOptions & { skipUserProfile?: unknown },
+  deployment: Deployment,
+): WorkspaceSettings | null {
+  const { workspaces, readWorkspaces, userWorkspacesURL } = options;
+  const wanted = workspaces !== undefined || readWorkspaces === true || userWorkspacesURL !== undefined;
+  if (wanted && deployment === 'datacenter') {
+    const name = workspaces !== undefined ? 'workspaces' : readWorkspaces ? 'readWorkspaces' : 'userWorkspacesURL';
+    throw new TypeError(
+      `${name} is a Bitbucket Cloud feature: Data Center (baseURL ${JSON.stringify(options.baseURL)}) has projects and groups instead, which this strategy does not read`,
+    );
+  }
+  const allowed = workspaces === undefined ? null : allowedWorkspaces(workspaces);
+  if (allowed && readWorkspaces === false) {
+    throw new TypeError('readWorkspaces cannot be false with workspaces set: the sign-in check reads the list');
+  }
+  if (allowed === null && readWorkspaces !== true) return null;
+  if (options.skipUserProfile !== undefined && options.skipUserProfile !== false) {
+    throw new TypeError(
+      `skipUserProfile must be false (or absent) with ${allowed ? 'workspaces' : 'readWorkspaces'}, which are read with the profile`,
+    );
+  }
+  // Checked with every URL option by the https rule of options/validate.ts.
+  const url = userWorkspacesURL ?? `${CLOUD_API_URL}/2.0/user/workspaces`;
+  return { url, allowed, maxPages: positiveInteger('maxWorkspacePages', options.maxWorkspacePages, 10) };
+}
+
+/**
+ * The deployment's default profile sources, each overridable, and no emails call with `emails: false`
+ * (Cloud; Data Center reads the address from the user itself).
+ */
+export function resolveProfileSettings(
+  options: BitbucketCommonOptions & { skipUserProfile?: unknown },
+  defaults: Pick<OAuth2Endpoints, 'deployment' | 'userProfileURL' | 'userEmailsURL'>,
+): ProfileSettings {
+  const datacenter = defaults.deployment === 'datacenter';
+  return {
+    deployment: defaults.deployment,
+    baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
+    userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
+    userEmailsURL: !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
+    workspaces: resolveWorkspaceOptions(options, defaults.deployment),
+  };
+}
