@@ -223,7 +223,7 @@ export interface MockBitbucket {
   /** Clears every fault. */
   clearFaults(): void;
   /**
-   * The requests received, oldest first: the newest 1,000, and at most 4 MiB of bodies in all (each body cut
+   * The requests received, oldest first: the newest 10,000, and at most 4 MiB of bodies in all (each body cut
    * to 64 KiB); older ones are dropped first, so a long test run or the example app holds bounded memory.
    */
   readonly requests: MockRequestRecord[];

@@ -1,9 +1,10 @@
 /**
  * Issue 19: the mock's request log is bounded in memory. It runs inside users' test processes and in the
  * example app, so a long run must not keep every body it was sent: each logged body is a copy of at most
- * 64 KiB (a slice would keep the whole string alive), the log keeps the newest 1,000 requests and 4 MiB
+ * 64 KiB (a slice would keep the whole string alive), the log keeps the newest 10,000 requests and 4 MiB
  * of bodies, and the oldest entries go first.
  */
+import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
@@ -61,9 +62,31 @@ it('keeps the newest entries within 4 MiB of bodies, dropping the oldest', async
   expect(numbers).toEqual(numbers.map((_, i) => 100 - kept.length + i));
 });
 
-it('keeps the newest 1,000 requests', async () => {
-  for (let i = 0; i < 1010; i += 1) await post(mock, `n=${i}`);
-  expect(mock.requests.length).toBe(1000);
-  expect(mock.requests[0]?.body).toBe('n=10');
-  expect(mock.requests.at(-1)?.body).toBe('n=1009');
+/** Sends `targets` as GETs pipelined on one connection (fast: no client per request), and waits for every answer. */
+function pipelined(mock: MockBitbucket, targets: readonly string[]): Promise<void> {
+  const { hostname, port } = new URL(mock.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let seen = 0;
+    let tail = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      const text = tail + chunk;
+      seen += text.split('HTTP/1.1 ').length - 1;
+      tail = text.slice(-8);
+      if (seen >= targets.length) socket.end(resolve);
+    });
+    socket.on('error', reject);
+    socket.write(targets.map((t) => `GET ${t} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`).join(''));
+  });
+}
+
+it('keeps the newest 10,000 requests', async () => {
+  await pipelined(mock, [
+    ...Array.from({ length: 5 }, (_, i) => `/first?n=${i}`),
+    ...Array.from({ length: 10_000 }, (_, i) => `/bulk?n=${i}`),
+  ]);
+  expect(mock.requests.length).toBe(10_000);
+  expect(mock.requests.filter((r) => r.path === '/first')).toEqual([]);
+  expect(mock.requests.at(-1)?.query).toEqual({ n: '9999' });
 });

@@ -143,10 +143,10 @@ describe('misuse the type checker catches', () => {
     );
   });
 
-  it('passReqToCallback: true with a verify that does not take req first', () => {
+  it('passReqToCallback: true with a verify that does not take req first (and at run time: done would be missing)', () => {
     // @ts-expect-error -- the first parameter would receive the request, not the access token
-    expect(new BitbucketOAuth2Strategy({ ...options, passReqToCallback: true }, verify)).toBeInstanceOf(
-      BitbucketOAuth2Strategy,
+    expect(() => new BitbucketOAuth2Strategy({ ...options, passReqToCallback: true }, verify)).toThrow(
+      /verify callback declares 4 parameters/,
     );
   });
 

@@ -95,7 +95,7 @@ describe('the workspace options on Cloud', () => {
 
   it('refuse a userWorkspacesURL that is not an absolute http(s) URL, and a bad maxWorkspacePages', () => {
     expect(() => oauth2({ workspaces: ['acme'], userWorkspacesURL: '/2.0/user/workspaces' })).toThrow(
-      /^userWorkspacesURL must be an absolute http\(s\) URL, got "\/2\.0\/user\/workspaces"/,
+      /^userWorkspacesURL must be an absolute https URL, got "\/2\.0\/user\/workspaces"/,
     );
     expect(() => oauth2({ workspaces: ['acme'], maxWorkspacePages: 0 })).toThrow(
       /^maxWorkspacePages must be a positive integer/,

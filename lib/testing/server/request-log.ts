@@ -8,7 +8,7 @@ import type { MockEndpoint, MockRequestRecord } from '../types';
 export const MAX_LOGGED_BODY_CHARS = 64 * 1024;
 
 /** Most requests the log keeps; the oldest go first. */
-export const MAX_LOGGED_REQUESTS = 1000;
+export const MAX_LOGGED_REQUESTS = 10_000;
 
 /** Most body characters the whole log keeps (4 MiB of ASCII); the oldest entries go first. */
 export const MAX_LOGGED_CHARS = 4 * 1024 * 1024;
