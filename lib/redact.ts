@@ -18,7 +18,7 @@ const MAX_JSON_DEPTH = 64;
 
 /** A regular-expression class matching one hex digit in either case. */
 function hexDigits(value: number, width: number): string {
-  return [...value.toString(16).padStart(width, '0')]
+  return Array.from(value.toString(16).padStart(width, '0'))
     .map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d))
     .join('');
 }
@@ -77,7 +77,8 @@ function base64Cores(bytes: Buffer): string[] {
 function secretPattern(secret: string): string {
   const formEncoded = encodeURIComponent(secret).replace(/%20/g, '+');
   const cores = new Set([...base64Cores(Buffer.from(secret, 'utf8')), ...base64Cores(Buffer.from(formEncoded))]);
-  const characters = [...secret].map(characterPattern).join('');
+  // Code point by code point: a character outside the BMP is one JSON escape pair, one HTML reference.
+  const characters = Array.from(secret).map(characterPattern).join('');
   return [characters, ...[...cores].map(escapeRegExp)].join('|');
 }
 

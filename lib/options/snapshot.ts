@@ -33,7 +33,7 @@ export function snapshotOptions(options: unknown): OptionSnapshot {
       value = (options as Record<string, unknown>)[name];
     } catch (err) {
       const why = err instanceof Error ? err.message : 'it threw';
-      throw new TypeError(`${name} could not be read: ${why}`);
+      throw new TypeError(`${name} could not be read: ${why}`, { cause: err });
     }
     // `__proto__` is a name like any other here (JSON.parse makes it an own property): define, never assign.
     Object.defineProperty(snapshot, name, { value, enumerable: true });

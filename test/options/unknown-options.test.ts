@@ -149,14 +149,12 @@ describe('every option passport-oauth2 and passport-oauth1 read stays accepted',
 });
 
 describe('a verify callback that cannot receive done is refused at construction (issue 21)', () => {
-  /* eslint-disable @typescript-eslint/no-unused-vars -- the declared parameters are what is tested */
   const arities: [number, unknown][] = [
     [1, (_a: unknown) => undefined],
     [2, (_a: unknown, _b: unknown) => undefined],
     [3, (_a: unknown, _b: unknown, _c: unknown) => undefined],
     [7, (_a: unknown, _b: unknown, _c: unknown, _d: unknown, _e: unknown, _f: unknown, _g: unknown) => undefined],
   ];
-  /* eslint-enable @typescript-eslint/no-unused-vars */
 
   it.each(arities)('OAuth 2.0: %i parameters', (count, fn) => {
     const message = messageOf(() => buildOAuth2(oauth2, fn));

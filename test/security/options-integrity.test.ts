@@ -22,8 +22,14 @@ import { guardProcess } from '../support/process-guard';
 
 guardProcess();
 
-const verify = (_a: string, _r: string | undefined, profile: BitbucketProfile, done: (e: null, u: object) => void) =>
+const verify = (
+  _a: string,
+  _r: string | undefined,
+  profile: BitbucketProfile,
+  done: (e: null, u: object) => void,
+): void => {
   done(null, { id: profile.id });
+};
 
 let mock: MockBitbucket;
 let app: TestApp | undefined;
@@ -95,7 +101,7 @@ describe('a getter option', () => {
     const options = cloudOptions(mock);
     const goodTokenURL = options.tokenURL;
     let reads = 0;
-    const tricky = { ...options } as BitbucketOAuth2StrategyOptions;
+    const tricky: BitbucketOAuth2StrategyOptions = { ...options };
     Object.defineProperty(tricky, 'tokenURL', {
       enumerable: true,
       get: () => {
@@ -113,7 +119,7 @@ describe('a getter option', () => {
   });
 
   it('a getter that throws is a TypeError naming the option', () => {
-    const options = { ...cloudOptions(mock) } as BitbucketOAuth2StrategyOptions;
+    const options: BitbucketOAuth2StrategyOptions = { ...cloudOptions(mock) };
     Object.defineProperty(options, 'timeout', {
       enumerable: true,
       get: () => {

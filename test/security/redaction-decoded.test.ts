@@ -9,7 +9,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryStore } from 'express-session';
-import { BitbucketOAuth2Strategy, BitbucketStrategy, type BitbucketProfile } from 'passport-bitbucket-oauth';
+import { BitbucketOAuth2Strategy, BitbucketStrategy } from 'passport-bitbucket-oauth';
 import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
 import request from 'supertest';
 import { createApp } from '../../examples/login/app';
@@ -32,13 +32,34 @@ const base64 = (v: string): string => Buffer.from(v, 'utf8').toString('base64');
 
 /** Each form an echo may carry a secret in, as it is written into a JSON string or a page. */
 const FORMS: [string, (secret: string) => string][] = [
-  ['as JSON \\u escapes', (v) => [...v].map((c) => `\\u${hex4(c)}`).join('')],
-  ['as JSON \\u escapes in upper case', (v) => [...v].map((c) => `\\u${hex4(c).toUpperCase()}`).join('')],
+  [
+    'as JSON \\u escapes',
+    (v) =>
+      Array.from(v)
+        .map((c) => `\\u${hex4(c)}`)
+        .join(''),
+  ],
+  [
+    'as JSON \\u escapes in upper case',
+    (v) =>
+      Array.from(v)
+        .map((c) => `\\u${hex4(c).toUpperCase()}`)
+        .join(''),
+  ],
   [
     'with some characters JSON-escaped',
-    (v) => [...v].map((c, i) => (c === '/' ? '\\/' : i % 2 === 0 ? `\\u${hex4(c)}` : c)).join(''),
+    (v) =>
+      Array.from(v)
+        .map((c, i) => (c === '/' ? '\\/' : i % 2 === 0 ? `\\u${hex4(c)}` : c))
+        .join(''),
   ],
-  ['as HTML character references', (v) => [...v].map((c, i) => (i % 2 ? `&#${c.charCodeAt(0)};` : c)).join('')],
+  [
+    'as HTML character references',
+    (v) =>
+      Array.from(v)
+        .map((c, i) => (i % 2 ? `&#${c.charCodeAt(0)};` : c))
+        .join(''),
+  ],
   ['form-encoded keeping ! and writing + for a space', (v) => encodeURIComponent(v).replace(/%20/g, '+')],
   ['in base64, alone', base64],
   ['in base64 after a prefix of one byte', (v) => base64(`:${v}`)],
@@ -118,7 +139,7 @@ async function oauth2App(endpoints: Record<string, string>): Promise<TestApp> {
         clientSecret: SECRET,
         callbackURL: `${url}/callback`,
       },
-      (_a, _r, profile, done) => done(null, { emailsError: (profile as BitbucketProfile).emailsError ?? null }),
+      (_a, _r, profile, done) => done(null, { emailsError: profile.emailsError ?? null }),
     ),
   );
 }
