@@ -1,4 +1,4 @@
-import { resolveLimits, resolvePendingLoginLimits } from '../options/common';
+import { httpLimits, resolveLimits, resolvePendingLoginLimits } from '../options/common';
 import { oauth1Endpoints, type OAuth1Endpoints } from '../options/endpoints';
 import { resolveProfileSettings, type ProfileSettings } from '../options/sources';
 import { defaultSessionKey, PendingLogins } from '../sign-in/pending-logins';
@@ -64,9 +64,7 @@ export function resolveOAuth1Settings(
     },
     client: {
       credentials,
-      timeoutMs: limits.timeoutMs,
-      maxBytes: limits.maxBytes,
-      agent: limits.agent,
+      ...httpLimits(limits),
       trace: { strategy: name, deployment },
     },
     profile: resolveProfileSettings(options, defaults),

@@ -1,6 +1,6 @@
 import type OAuth2Strategy = require('passport-oauth2');
 import type { StateStore } from 'passport-oauth2';
-import { resolveLimits, resolvePendingLoginLimits } from '../options/common';
+import { httpLimits, resolveLimits, resolvePendingLoginLimits } from '../options/common';
 import { oauth2Endpoints, type OAuth2Endpoints } from '../options/endpoints';
 import { resolveProfileSettings, type ProfileSettings } from '../options/sources';
 import { defaultSessionKey, PendingLogins } from '../sign-in/pending-logins';
@@ -89,9 +89,7 @@ export function resolveOAuth2Settings(
       clientID: options.clientID,
       clientSecret: options.clientSecret,
       clientAuthentication: options.clientAuthentication ?? (datacenter ? 'body' : 'basic'),
-      timeoutMs: limits.timeoutMs,
-      maxBytes: limits.maxBytes,
-      agent: limits.agent,
+      ...httpLimits(limits),
       trace: { strategy: name, deployment },
     },
     profile: resolveProfileSettings(options, defaults),

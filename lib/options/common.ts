@@ -1,5 +1,5 @@
 import { Agent as HttpAgent } from 'node:http';
-import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from '../transport/http';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type HttpLimits } from '../transport/http';
 import { DEFAULT_PENDING_LOGIN_LIMITS, type PendingLoginLimits } from '../sign-in/pending-logins';
 
 /** Options both strategies share. */
@@ -98,4 +98,9 @@ export function resolvePendingLoginLimits(options: BitbucketCommonOptions): Pend
     max: positiveInteger('maxPendingLogins', options.maxPendingLogins, DEFAULT_PENDING_LOGIN_LIMITS.max),
     maxAgeMs: positiveInteger('pendingLoginMaxAge', options.pendingLoginMaxAge, DEFAULT_PENDING_LOGIN_LIMITS.maxAgeMs),
   };
+}
+
+/** What every call of a strategy to Bitbucket runs with (its token client's and its profile reads'). */
+export function httpLimits(limits: ResolvedLimits): HttpLimits {
+  return { timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes, agent: limits.agent };
 }

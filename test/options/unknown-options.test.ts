@@ -5,33 +5,8 @@
  * passport-oauth2 and passport-oauth1 read stays accepted; a verify callback that cannot receive `done` is
  * refused before the first sign-in would fail with "done is not a function".
  */
-import {
-  BitbucketOAuth2Strategy,
-  BitbucketStrategy,
-  type BitbucketOAuth2StrategyOptions,
-  type BitbucketStrategyOptions,
-} from 'passport-bitbucket-oauth';
-
-const verify = (): void => undefined;
-const CALLBACK = 'https://app.example.com/auth/bitbucket/callback';
-const oauth2 = { clientID: 'key', clientSecret: 'secret', callbackURL: CALLBACK };
-const oauth1 = { consumerKey: 'key', consumerSecret: 'secret', callbackURL: CALLBACK };
-
-const buildOAuth2 = (options: unknown, v: unknown = verify): BitbucketOAuth2Strategy =>
-  new BitbucketOAuth2Strategy(options as BitbucketOAuth2StrategyOptions, v as () => void);
-const buildOAuth1 = (options: unknown, v: unknown = verify): BitbucketStrategy =>
-  new BitbucketStrategy(options as BitbucketStrategyOptions, v as () => void);
-
-/** The TypeError message the constructor throws (fails the test when it does not throw one). */
-function messageOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TypeError);
-    return (err as TypeError).message;
-  }
-  throw new Error('the constructor accepted the options');
-}
+import { BitbucketOAuth2Strategy, BitbucketStrategy } from 'passport-bitbucket-oauth';
+import { buildOAuth1, buildOAuth2, CALLBACK, messageOf, oauth1, oauth2 } from './helpers';
 
 describe('a misspelt option is refused, naming the nearest known one', () => {
   it.each([

@@ -4,34 +4,8 @@
  * later, or never fails and does the wrong thing. Through the public constructors only.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import {
-  BitbucketOAuth2Strategy,
-  BitbucketStrategy,
-  type BitbucketOAuth2StrategyOptions,
-  type BitbucketStrategyOptions,
-} from 'passport-bitbucket-oauth';
-
-const verify = (): void => undefined;
-const CALLBACK = 'https://app.example.com/auth/bitbucket/callback';
-const oauth2 = { clientID: 'key', clientSecret: 'secret', callbackURL: CALLBACK };
-const oauth1 = { consumerKey: 'key', consumerSecret: 'secret', callbackURL: CALLBACK };
-
-/** Builds from options the type checker would refuse, as JavaScript callers and spread objects may pass them. */
-const buildOAuth2 = (options: unknown): BitbucketOAuth2Strategy =>
-  new BitbucketOAuth2Strategy(options as BitbucketOAuth2StrategyOptions, verify);
-const buildOAuth1 = (options: unknown): BitbucketStrategy =>
-  new BitbucketStrategy(options as BitbucketStrategyOptions, verify);
-
-/** The TypeError message the constructor throws (fails the test when it does not throw one). */
-function messageOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TypeError);
-    return (err as TypeError).message;
-  }
-  throw new Error('the constructor accepted the options');
-}
+import { BitbucketOAuth2Strategy, BitbucketStrategy } from 'passport-bitbucket-oauth';
+import { buildOAuth1, buildOAuth2, CALLBACK, messageOf, oauth1, oauth2, verify } from './helpers';
 
 const rsa = generateKeyPairSync('rsa', {
   modulusLength: 2048,

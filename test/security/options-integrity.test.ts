@@ -22,14 +22,15 @@ import { guardProcess } from '../support/process-guard';
 
 guardProcess();
 
-const verify = (
+/** Signs the user in under their Bitbucket id. */
+function verify(
   _a: string,
   _r: string | undefined,
   profile: BitbucketProfile,
   done: (e: null, u: object) => void,
-): void => {
+): void {
   done(null, { id: profile.id });
-};
+}
 
 let mock: MockBitbucket;
 let app: TestApp | undefined;

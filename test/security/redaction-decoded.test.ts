@@ -6,8 +6,7 @@
  * `BitbucketAPIError`'s messages, `profile.emailsError.message`, the DEBUG lines, the diagnostics events and
  * the example app's page. One table: every form × every place, over real HTTP against the mock.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
 import { MemoryStore } from 'express-session';
 import { BitbucketOAuth2Strategy, BitbucketStrategy } from 'passport-bitbucket-oauth';
 import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
@@ -17,6 +16,7 @@ import { captureChannels, captureDebug } from '../observe/capture';
 import { textsIn } from '../observe/secrets';
 import { errorTexts } from '../oauth2/helpers';
 import { reserveAppURL, startApp, type TestApp } from '../support/app';
+import { echoServer } from '../support/echo-server';
 import { guardProcess } from '../support/process-guard';
 
 guardProcess();
@@ -70,31 +70,6 @@ const FORMS: [string, (secret: string) => string][] = [
 function leaks(text: string, secret: string): string[] {
   const forms = [secret, encodeURIComponent(secret), ...FORMS.map(([, encode]) => encode(secret))];
   return forms.filter((form) => text.includes(form));
-}
-
-/** A server answering every request with `answer(request, body)`. */
-async function echoServer(
-  answer: (req: http.IncomingMessage, body: string) => { status: number; type: string; body: string },
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      const reply = answer(req, body);
-      res.writeHead(reply.status, { 'content-type': reply.type });
-      res.end(reply.body);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** The bearer token of a request. */

@@ -3,11 +3,10 @@
  * secret must not survive into any error, whatever encoding the echo uses. One test per form, OAuth 2.0
  * and OAuth 1.0a PLAINTEXT (whose signature IS the encoded secrets).
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { BitbucketOAuth2Strategy, BitbucketStrategy } from 'passport-bitbucket-oauth';
 import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
 import { reserveAppURL, startApp, type TestApp } from '../support/app';
+import { echoServer } from '../support/echo-server';
 import { guardProcess } from '../support/process-guard';
 import { errorTexts } from '../oauth2/helpers';
 
@@ -35,27 +34,6 @@ const FORMS: [string, (secret: string) => string][] = [
 
 /** Every form above: none may appear in an error. */
 const everyForm = (secret: string): string[] => FORMS.map(([, encode]) => encode(secret));
-
-/** A token endpoint that refuses every request and echoes `echo(request)` in its answer. */
-async function echoServer(
-  answer: (req: http.IncomingMessage, body: string) => { status: number; type: string; body: string },
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      const reply = answer(req, body);
-      res.writeHead(reply.status, { 'content-type': reply.type });
-      res.end(reply.body);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe.each(FORMS)('a token endpoint echoing the client secret %s', (_form, encode) => {
   let mock: MockBitbucket;
