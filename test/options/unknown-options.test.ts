@@ -145,6 +145,12 @@ describe('a verify callback that cannot receive done is refused at construction 
     expect(message).toContain('(token, tokenSecret, profile, done)');
   });
 
+  it('six parameters without passReqToCallback: the req-first form, whose done would be missing', () => {
+    const six = (_a: unknown, _b: unknown, _c: unknown, _d: unknown, _e: unknown, _f: unknown): void => undefined;
+    expect(messageOf(() => buildOAuth2(oauth2, six))).toContain('declares 6 parameters');
+    expect(messageOf(() => buildOAuth1(oauth1, six))).toContain('declares 6 parameters');
+  });
+
   it('with passReqToCallback, four parameters leave no room for done', () => {
     const fn = (_r: unknown, _a: unknown, _b: unknown, _c: unknown): void => undefined;
     expect(messageOf(() => buildOAuth2({ ...oauth2, passReqToCallback: true }, fn))).toContain(
