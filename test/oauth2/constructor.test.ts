@@ -106,8 +106,15 @@ describe('the BitbucketOAuth2Strategy constructor', () => {
   });
 
   it('accepts every documented pkce and clientAuthentication value', () => {
-    for (const pkce of [true, false, 'S256', 'plain'])
-      expect(construct({ ...valid, pkce }).name).toBe('bitbucket-oauth2');
+    // 'plain' earns a process warning: expected here, and kept out of the test run's output.
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      for (const pkce of [true, false, 'S256', 'plain'])
+        expect(construct({ ...valid, pkce }).name).toBe('bitbucket-oauth2');
+      expect(emitWarning.mock.calls.map((call) => call[1]?.code)).toEqual(['PASSPORT_BITBUCKET_PKCE_PLAIN']);
+    } finally {
+      emitWarning.mockRestore();
+    }
     for (const clientAuthentication of ['basic', 'body'])
       expect(construct({ ...valid, clientAuthentication }).name).toBe('bitbucket-oauth2');
   });

@@ -210,12 +210,24 @@ describe('PKCE (pkce: true)', () => {
 });
 
 describe("PKCE with pkce: 'plain'", () => {
-  const harness = useHarness(
-    (mock) =>
-      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), pkce: 'plain' }, (_a, _r, profile, done) =>
+  const warnings: unknown[] = [];
+  const harness = useHarness((mock) => {
+    // The process warning 'plain' earns, expected here and kept out of the test run's output.
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation((_warning, options) => {
+      warnings.push(options?.code);
+    });
+    try {
+      return new BitbucketOAuth2Strategy({ ...cloudOptions(mock), pkce: 'plain' }, (_a, _r, profile, done) =>
         done(null, { id: profile.id }),
-      ),
-  );
+      );
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+
+  it('warns the process that the verifier travels in the authorization URL', () => {
+    expect(warnings).toEqual(['PASSPORT_BITBUCKET_PKCE_PLAIN']);
+  });
 
   it('sends the verifier itself as the challenge', async () => {
     const { callback } = await login(harness().app.agent());

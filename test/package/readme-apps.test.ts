@@ -1,10 +1,11 @@
 /**
- * The README, followed literally by a new user, in an Express 4 app and an Express 5 app installed from the
- * packed tarball: its files (`<!-- readme-test: file … -->`) are written verbatim and compiled with
- * `tsc --strict` (skipLibCheck off, so our published .d.ts must compile against each Express's types), its
- * fragments (`<!-- readme-test: check -->`) are type-checked, and its test files are run with `node --test`:
- * the "Testing your app with the mock" test signs in through the README's app against the mock Bitbucket.
- * One install per Express major, shared by every check below.
+ * The README and the guides, followed literally by a new user, in an Express 4 app and an Express 5 app installed
+ * from the packed tarball: their files (`<!-- readme-test: file … -->`) are written verbatim and compiled with
+ * `tsc --strict` (skipLibCheck off, so our published .d.ts must compile against each Express's types), their
+ * fragments (`<!-- readme-test: check … -->`) are type-checked as CommonJS modules next to the app's files, and
+ * their test files are run with `node --test`: the README's app signs in against the mock Bitbucket, in process
+ * and as a separate process against the mock's command. One install per Express major, shared by every check.
+ * What needs no install (markers, assumed names, links, length) is in readme-docs.test.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,15 +15,14 @@ import {
   installApp,
   installedCopies,
   packTarball,
-  root,
   tempParent,
   tsc,
   type ExpressMajor,
   type Outcome,
 } from './apps';
-import { CODE_LANGS, readmeBlocks, type ReadmeBlock } from './readme-blocks';
+import { ASSUMABLE, docBlocks, type DocBlock } from './readme-docs';
 
-const blocks = readmeBlocks(fs.readFileSync(path.join(root, 'README.md'), 'utf8'));
+const blocks = docBlocks();
 const files = blocks.filter((b) => b.marker?.kind === 'file');
 const fragments = blocks.filter((b) => b.marker?.kind === 'check');
 const testFiles = files
@@ -37,31 +37,6 @@ interface AppResult {
 
 let parent = '';
 const apps = new Map<ExpressMajor, Promise<AppResult>>();
-
-/**
- * The names the README's fragments use without declaring them: what a reader's app already has around the
- * snippet. NOTE: a string, not a .d.ts in this repository, whose tsconfig would make them global in our tests.
- */
-const README_GLOBALS = `import type { Express, RequestHandler } from 'express';
-import type { PassportStatic } from 'passport';
-import type { BitbucketOAuth2StrategyOptions, BitbucketOAuth2VerifyFunction } from 'passport-bitbucket-oauth';
-
-declare global {
-  const app: Express;
-  const passport: PassportStatic;
-  const options: BitbucketOAuth2StrategyOptions;
-  const verify: BitbucketOAuth2VerifyFunction;
-  const clientID: string;
-  const clientSecret: string;
-  const callbackURL: string;
-  const home: RequestHandler;
-  const users: {
-    upsert(user: { bitbucketId: string; name: string; email?: string | undefined }): Promise<Express.User>;
-    update(id: string, tokens: { accessToken: string; refreshToken: string }): Promise<void>;
-  };
-  const user: { id: string; refreshToken: string };
-}
-`;
 
 const TSCONFIG = {
   compilerOptions: {
@@ -78,11 +53,21 @@ const TSCONFIG = {
   include: ['*.ts'],
 };
 
-/** The fragments compile apart from the app's files, so the app's `Express.User` does not constrain them. */
+/**
+ * The fragments compile with the app's files, so with the one `Express.User` the README's app declares, each as a
+ * CommonJS module of the app (no top-level `await`, as in the reader's project).
+ */
 const FRAGMENTS_TSCONFIG = {
   compilerOptions: { ...TSCONFIG.compilerOptions, noEmit: true, rootDir: undefined, outDir: undefined },
-  include: ['*.d.ts', '*.mts'],
+  include: ['*.ts', '../*.ts'],
 };
+
+/** A fragment as a module of its own: `declare`s for the names it assumes, its code, `export {}`. */
+function fragmentModule(block: DocBlock): string {
+  const assumes = block.marker?.kind === 'check' ? block.marker.assumes : [];
+  const declarations = assumes.map((name) => `declare const ${name}: ${ASSUMABLE[name] ?? 'never'};\n`).join('');
+  return `${declarations}${block.code}export {};\n`;
+}
 
 /** Writes the README's files and fragments into the app, compiles them, runs the test files. */
 async function buildApp(dir: string): Promise<AppResult> {
@@ -90,11 +75,10 @@ async function buildApp(dir: string): Promise<AppResult> {
     if (block.marker?.kind === 'file') fs.writeFileSync(path.join(dir, block.marker.name), block.code);
   }
   fs.mkdirSync(path.join(dir, 'readme-check'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'readme-check', 'globals.d.ts'), README_GLOBALS);
   for (const block of fragments) {
-    // `export {}` makes each fragment a module of its own, so two fragments may declare the same name;
-    // an ES module (.mts) allows the top-level `await` that snippets use.
-    fs.writeFileSync(path.join(dir, 'readme-check', `readme-line-${block.line}.mts`), `${block.code}export {};\n`);
+    // `export {}` makes each fragment a module of its own, so two fragments may declare the same name.
+    const name = `${block.doc.replace(/\W+/g, '-')}-line-${block.line}.ts`;
+    fs.writeFileSync(path.join(dir, 'readme-check', name), fragmentModule(block));
   }
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
   fs.writeFileSync(path.join(dir, 'readme-check', 'tsconfig.json'), JSON.stringify(FRAGMENTS_TSCONFIG, null, 2));
@@ -131,21 +115,6 @@ function app(major: ExpressMajor): Promise<AppResult> {
   return result;
 }
 
-const where = (b: ReadmeBlock): string => `README.md:${b.line} (${b.lang})`;
-
-describe('the README code blocks', () => {
-  it('are each marked as a file of the app, a fragment to check, or skipped with a reason', () => {
-    const unmarked = blocks.filter((b) => CODE_LANGS.has(b.lang) && b.marker === null).map(where);
-    expect(unmarked).toEqual([]);
-  });
-
-  it('include the complete app and the test that signs in through it against the mock', () => {
-    expect(files.map((b) => (b.marker?.kind === 'file' ? b.marker.name : ''))).toEqual(
-      expect.arrayContaining(['app.ts', 'app.test.ts']),
-    );
-  });
-});
-
 describe.each(EXPRESS_MAJORS)('a new %s app with the packed package installed', (major) => {
   const expressMajor = major === 'express4' ? '4' : '5';
 
@@ -159,14 +128,14 @@ describe.each(EXPRESS_MAJORS)('a new %s app with the packed package installed', 
     ]);
   }, 240_000);
 
-  it('compiles the README code with tsc --strict and skipLibCheck off', async () => {
+  it('compiles the code of the README and the guides with tsc --strict and skipLibCheck off', async () => {
     const { typeCheck } = await app(major);
     expect(typeCheck.output).toBe('');
     expect(typeCheck.ok).toBe(true);
   }, 240_000);
 
   it.each(testFiles)(
-    'runs the README test %s: a full sign-in against the mock Bitbucket',
+    'runs the documented test %s: sign-ins against the mock Bitbucket',
     async (name) => {
       const outcome = (await app(major)).runs.get(name);
       expect(outcome?.output).toMatch(/# pass [1-9]/);
