@@ -84,7 +84,7 @@ export function oauth1AuthorizeHandler(family: Family): Handler {
     // NOTE: a request token can be authorized once.
     if (record?.family !== family || record.approval) return sendOAuth1Problem(rc, family, 'token_rejected');
     const user = signedInUser(ctx, rc, params);
-    if (!user) return badRequest(rc, 'Unknown mock user', 'No mock user has this username, uuid or account id.');
+    if ('unknown' in user) return badRequest(rc, 'Unknown mock user', user.unknown);
     const pending: Pending = { token, record, family };
     if (rc.denied) return deny(ctx, rc, pending);
     if (isPost) {

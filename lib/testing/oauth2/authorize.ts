@@ -61,6 +61,23 @@ function redirectAllowed(ctx: MockContext, client: MockClient, target: string | 
   return (registered ?? target) === target;
 }
 
+/** Why a redirect URI was refused, with what would have worked: the consumer's callback URL (a prefix on Cloud). */
+function redirectMismatch(ctx: MockContext, client: MockClient, given: string | undefined, family: Family): string {
+  const callback = client.callbackURL;
+  if (!callback) return 'This OAuth consumer has no callback URL.';
+  if (given === undefined) {
+    return `No redirect_uri was given, and ${callback}, the callback URL of this OAuth consumer, is not a complete URL: give a redirect_uri that starts with it.`;
+  }
+  const asked = `The redirect_uri ${given}`;
+  if (family === 'cloud') {
+    return `${asked} does not start with ${callback}, the callback URL of this OAuth consumer: Bitbucket Cloud accepts any redirect_uri that starts with it (an app on 127.0.0.1, not localhost, for the default consumer).`;
+  }
+  const origin = isCompleteHttpUrl(given) ? new URL(given).origin : '';
+  const registered = ctx.store.dcRedirects.get(`${client.clientId} ${origin}`);
+  const expected = isCompleteHttpUrl(callback) ? callback : (registered ?? `a complete URL under ${callback}`);
+  return `${asked} is not ${expected}, the callback URL of this OAuth consumer: Data Center compares the whole URL.`;
+}
+
 /**
  * The scopes a Data Center consumer may ask for: the Data Center scopes among its `scopes`, else all (a mock
  * consumer serves both products; its Cloud scopes say nothing about Data Center).
@@ -77,15 +94,13 @@ function check(ctx: MockContext, rc: RequestContext, params: URLSearchParams, fa
   const target = redirectUri ?? client.callbackURL;
   // NOTE: a redirect_uri that is not allowed gets an HTML error page, never a redirect.
   if (!target || !redirectAllowed(ctx, client, target, family)) {
-    return {
-      page: ['Invalid redirect_uri', 'The redirect_uri does not match the callback URL of this OAuth consumer.'],
-    };
+    return { page: ['Invalid redirect_uri', redirectMismatch(ctx, client, redirectUri, family)] };
   }
   if (params.get('response_type') !== 'code') {
     return { page: ['Unsupported response_type', 'This mock only supports response_type=code.'] };
   }
   const user = signedInUser(ctx, rc, params);
-  if (!user) return { page: ['Unknown mock user', 'No mock user has this username, uuid or account id.'] };
+  if ('unknown' in user) return { page: ['Unknown mock user', user.unknown] };
   const requested = (params.get('scope') ?? '').split(/[\s,]+/).filter(Boolean);
   // NOTE: Cloud ignores the scope parameter: the consumer's checkboxes decide. Data Center honours it, and
   // grants PUBLIC_REPOS when none is asked for.

@@ -1,17 +1,21 @@
 import type { MockContext, RequestContext } from '../server/context';
 import type { MockUser } from '../types';
-import { findUser } from '../users/users';
+import { findUser, unknownUserMessage } from '../users/users';
 
 /**
- * The user "signed in" to the mock for a browser step: the `mock_user` parameter (username,
- * uuid or account id), else the `x-mock-user` header, else the first user.
- * `undefined` when a user was named but is unknown.
+ * The user "signed in" to the mock for a browser step: the `mock_user` parameter (username, uuid, account id or
+ * nickname), else the `x-mock-user` header, else the first user. A named user that is unknown is
+ * `{ unknown: message }`, the message listing the users that can be chosen.
  */
-export function signedInUser(ctx: MockContext, rc: RequestContext, params: URLSearchParams): MockUser | undefined {
+export function signedInUser(
+  ctx: MockContext,
+  rc: RequestContext,
+  params: URLSearchParams,
+): MockUser | { unknown: string } {
   const header = rc.req.headers['x-mock-user'];
   const named = params.get('mock_user') ?? (typeof header === 'string' ? header : null);
-  if (named === null) return ctx.users[0];
-  return findUser(ctx.users, named);
+  const user = named === null ? ctx.users[0] : findUser(ctx.users, named);
+  return user ?? { unknown: unknownUserMessage(ctx.users, named ?? '') };
 }
 
 /** Links to the same GET page signed in as each other user. */

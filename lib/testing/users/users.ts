@@ -100,10 +100,27 @@ export function cloneDefaultUsers(): MockUser[] {
   return DEFAULT_USERS.map((u) => structuredClone(u));
 }
 
-/** Finds a user by index, username, uuid or account id. */
+/**
+ * Finds a user by index, username, uuid or account id, else by nickname: a user without a username (Pat Private,
+ * `pat`) is still selectable by a short name.
+ */
 export function findUser(users: readonly MockUser[], key: number | string): MockUser | undefined {
   if (typeof key === 'number') return users[key];
-  return users.find((u) => u.username === key || u.uuid === key || u.accountId === key);
+  return (
+    users.find((u) => u.username === key || u.uuid === key || u.accountId === key) ??
+    users.find((u) => u.nickname === key)
+  );
+}
+
+/** How a user is selected with `mock_user`: the username, else the nickname. */
+export function userSelector(user: MockUser): string {
+  return user.username ?? user.nickname;
+}
+
+/** The "Unknown mock user" message: what was asked for, and the users that can be chosen instead. */
+export function unknownUserMessage(users: readonly MockUser[], named: string): string {
+  const choices = users.map((u) => `${userSelector(u)} (${u.displayName})`).join(', ');
+  return `No mock user is ${named}. Choose one with mock_user: ${choices}; a uuid or an account id works too.`;
 }
 
 /** The Data Center identity of a user; users without `dc` get one derived from their Cloud fields. */
