@@ -15,7 +15,7 @@ const dist = path.join(root, 'dist');
 
 /** Whether both entry points are built. */
 function built(dir) {
-  return fs.existsSync(path.join(dir, 'index.js')) && fs.existsSync(path.join(dir, 'testing', 'index.js'));
+  return ['index.js', 'testing/index.js', 'testing/cli/main.js'].every((file) => fs.existsSync(path.join(dir, file)));
 }
 
 function ensureDist() {

@@ -5,7 +5,7 @@ import { clientScopes, findClient, type MockContext } from './server/context';
 import { handleRequest } from './dispatch';
 import { FaultTable } from './faults/faults';
 import { dataCenterEndpoints } from './router';
-import { checkDenyStyle, checkOrigin, mockSettings } from './server/settings';
+import { checkDenyStyle, checkOrigin, checkPort, mockSettings } from './server/settings';
 import { MockStore } from './users/store';
 import { TimerRegistry } from './server/timers';
 import type { MockBitbucket, MockBitbucketOptions, MockClient, MockRequestRecord } from './types';
@@ -33,6 +33,7 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
   const clients: MockClient[] = options.clients ? [...options.clients] : [{ ...DEFAULT_CLIENT }];
   const settings = mockSettings(options);
   const host = options.host ?? '127.0.0.1';
+  const listenPort = checkPort(options.port);
   const timers = new TimerRegistry();
   const store = new MockStore(settings.refreshTokenLifetimeSeconds);
   const faults = new FaultTable();
@@ -66,7 +67,7 @@ export async function createMockBitbucket(options: MockBitbucketOptions = {}): P
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => {
+    server.listen(listenPort, host, () => {
       server.off('error', reject);
       resolve();
     });

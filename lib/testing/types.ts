@@ -113,8 +113,13 @@ export interface MockBitbucketOptions {
   users?: MockUser[];
   /** `true`: authorize redirects straight back. Default `false`: a consent page is shown. */
   autoApprove?: boolean;
-  /** Interface to listen on. Default `'127.0.0.1'`. The port is always random. */
+  /** Interface to listen on. Default `'127.0.0.1'`. */
   host?: string;
+  /**
+   * Port to listen on. Default `0`: a free port chosen by the system (tests should keep it, so they can run in
+   * parallel); a fixed one (`8080`) suits an app started apart, as with the `passport-bitbucket-oauth-mock` command.
+   */
+  port?: number;
   /** Accepted OAuth 1.0a clock skew, in seconds. Default 300. */
   oauth1TimestampWindowSeconds?: number;
   /**

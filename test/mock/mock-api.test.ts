@@ -419,6 +419,24 @@ describe('createMockBitbucket options', () => {
     await expect(createMockBitbucket({ oauth1TimestampWindowSeconds: 0 })).rejects.toThrow(RangeError);
   });
 
+  test('listens on the port it is given, and refuses one that is not a port', async () => {
+    const free = await createMockBitbucket();
+    const port = Number(new URL(free.url).port);
+    await free.close();
+    const fixed = await createMockBitbucket({ port });
+    try {
+      expect(fixed.url).toBe(`http://127.0.0.1:${port}`);
+      expect((await fetch(`${fixed.url}/2.0/user`)).status).toBe(401);
+    } finally {
+      await fixed.close();
+    }
+    for (const bad of [-1, 65536, 1.5, '8080']) {
+      await expect(createMockBitbucket({ port: bad as number })).rejects.toThrow(
+        new RangeError(`createMockBitbucket: port must be an integer from 0 to 65535, got ${JSON.stringify(bad)}`),
+      );
+    }
+  });
+
   test('rejects when the host cannot be listened on', async () => {
     await expect(createMockBitbucket({ host: '203.0.113.1' })).rejects.toThrow();
   });

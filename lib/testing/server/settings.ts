@@ -78,6 +78,13 @@ export function mockSettings(options: MockBitbucketOptions): MockSettings {
   };
 }
 
+/** Checks the `port` option: an integer from 0 (a free port) to 65535. */
+export function checkPort(port: unknown): number {
+  if (port === undefined) return 0;
+  if (typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+  throw new RangeError(`createMockBitbucket: port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
+}
+
 /** Checks an origin for `addOrigin` (`http://host:port`, nothing after it) and returns it normalized. */
 export function checkOrigin(origin: string): string {
   let parsed: URL | undefined;
