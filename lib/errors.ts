@@ -32,12 +32,12 @@ export interface BitbucketAPIErrorDetails {
  *
  * @example
  * ```ts
- * app.use((err, req, res, next) => {
+ * const onError: ErrorRequestHandler = (err, req, res, next) => {
  *   if (err instanceof BitbucketAPIError && err.status === 429) {
- *     return res.status(503).send(`Bitbucket is rate limiting us; retry in ${err.retryAfter ?? 60} s`);
- *   }
- *   next(err);
- * });
+ *     res.status(503).send(`Bitbucket is rate limiting us; retry in ${err.retryAfter ?? 60} s`);
+ *   } else next(err);
+ * };
+ * app.use(onError); // ErrorRequestHandler from 'express'
  * ```
  */
 export class BitbucketAPIError extends Error {

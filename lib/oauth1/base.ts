@@ -55,7 +55,10 @@ export interface OAuthStrategyInstance extends Strategy, StrategyCreatedStatic {
     done: (err?: unknown, profile?: unknown) => void,
   ): void;
   parseErrorResponse(body: string, status: number): Error | null;
-  /** Wraps a failed token request in an error (`parseErrorResponse`'s, else an `InternalOAuthError`). */
+  /**
+   * Wraps a failed token request in an error (`parseErrorResponse`'s, else an `InternalOAuthError`).
+   * @internal Exported for compatibility, not documented: it may change in a minor release.
+   */
   _createOAuthError(message: string, err: unknown): Error;
 }
 

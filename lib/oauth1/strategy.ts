@@ -140,6 +140,7 @@ export class BitbucketStrategy extends OAuthStrategy {
    * NOTE: passport-oauth1 wraps failures in its own `InternalOAuthError` class, not the one this
    * package exports (passport-oauth2's), so `err instanceof InternalOAuthError` would be false for
    * this strategy only. The exported class is used, as the OAuth 2.0 strategy does.
+   * @internal Exported for compatibility, not documented: it may change in a minor release.
    */
   override _createOAuthError(message: string, err: unknown): Error {
     const parsed =

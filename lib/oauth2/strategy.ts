@@ -129,7 +129,10 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     return parseTokenErrorBody(body, status);
   }
 
-  /** A failed code exchange as a `TokenError`, or an `InternalOAuthError` whose message says what happened. */
+  /**
+   * A failed code exchange as a `TokenError`, or an `InternalOAuthError` whose message says what happened.
+   * @internal Exported for compatibility, not documented: it may change in a minor release.
+   */
   // NOTE: not in @types/passport-oauth2, but passport-oauth2 (≥ 1.4) calls it for every failed exchange.
   _createOAuthError(message: string, err: unknown): Error {
     return toOAuthError(message, err);

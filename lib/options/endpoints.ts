@@ -93,7 +93,9 @@ function isCloud(baseURL: string | undefined): baseURL is undefined {
 }
 
 /**
- * Default OAuth 2.0 endpoints for Cloud (no `baseURL`) or Data Center (`baseURL`).
+ * Default OAuth 2.0 endpoints for Cloud (no `baseURL`) or Data Center (`baseURL`): the URLs a strategy uses when
+ * none is given, and their `deployment`. Not to be confused with the mock's `mock.oauth2Endpoints()`
+ * (`passport-bitbucket-oauth/testing`), which returns the MOCK's Cloud URLs, to spread into a strategy's options.
  *
  * @example
  * ```ts
@@ -122,7 +124,8 @@ export function oauth2Endpoints(baseURL?: string): OAuth2Endpoints {
 }
 
 /**
- * Default OAuth 1.0a endpoints for Cloud (no `baseURL`) or Data Center (`baseURL`, application links).
+ * Default OAuth 1.0a endpoints for Cloud (no `baseURL`) or Data Center (`baseURL`, application links). Not the
+ * mock's `mock.oauth1Endpoints()`, which returns the mock's own Cloud URLs.
  *
  * @example
  * ```ts

@@ -1,7 +1,10 @@
 import { invalidResponse, isObject, optionalString, requireObject } from './narrow';
 import type { BitbucketEmail } from './profile-types';
 
-/** One parsed page of `/2.0/user/emails`. */
+/**
+ * One parsed page of `/2.0/user/emails`.
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
+ */
 export interface EmailsPage {
   emails: BitbucketEmail[];
   /** The next page's URL, or `null` on the last page. */
@@ -18,9 +21,10 @@ export interface EmailsPage {
  *
  * @example
  * ```ts
- * orderEmails([{ value: 'b@x.io', primary: false, verified: true }, { value: 'a@x.io', primary: true, verified: false }])[0].value;
+ * orderEmails([{ value: 'b@x.io', primary: false, verified: true }, { value: 'a@x.io', primary: true, verified: false }])[0]?.value;
  * // 'b@x.io'
  * ```
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
  */
 export function orderEmails(emails: readonly BitbucketEmail[]): BitbucketEmail[] {
   const rank = (e: BitbucketEmail): number => (e.verified ? 0 : 2) + (e.primary ? 0 : 1);
@@ -46,6 +50,7 @@ export function orderEmails(emails: readonly BitbucketEmail[]): BitbucketEmail[]
  *   // fetch the next page (same origin only)
  * }
  * ```
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
  */
 export function parseEmailsPage(json: unknown): EmailsPage {
   const page = requireObject(json, 'emails page');

@@ -14,6 +14,7 @@ export { orderEmails, parseEmailsPage, type EmailsPage } from './emails';
  * splitName('Jane van Doe'); // { givenName: 'Jane van', familyName: 'Doe' }
  * splitName('Cher');         // { givenName: 'Cher', familyName: '' }
  * ```
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
  */
 export function splitName(displayName: string | undefined): { givenName: string; familyName: string } | undefined {
   const words = displayName?.trim().split(/\s+/) ?? [];
@@ -58,7 +59,10 @@ function assemble(parts: ProfileParts, extra: Partial<BitbucketProfile>): Bitbuc
   };
 }
 
-/** What the Cloud parser takes besides the user body. */
+/**
+ * What the Cloud parser takes besides the user body.
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
+ */
 export interface CloudProfileInput {
   /** The `/2.0/user` body, parsed. */
   user: unknown;
@@ -79,6 +83,7 @@ export interface CloudProfileInput {
  * const profile = parseCloudProfile({ user: JSON.parse(body), emails: [] });
  * profile.id; // '{768f8c62-7f2a-4914-bf33-3f412fc1d3a4}'
  * ```
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
  */
 export function parseCloudProfile(input: CloudProfileInput): BitbucketProfile {
   const json = requireObject(input.user, 'user');
@@ -137,6 +142,7 @@ function dataCenterAvatar(avatarUrl: unknown, baseURL: string): string | undefin
  * const profile = parseDataCenterProfile(JSON.parse(body), 'https://bitbucket.example.com');
  * profile.username; // 'jcitizen'
  * ```
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
  */
 export function parseDataCenterProfile(user: unknown, baseURL: string, raw?: string): BitbucketProfile {
   const json = requireObject(user, 'user');

@@ -17,7 +17,10 @@ export interface BitbucketTokenParams {
   expires_in?: number;
 }
 
-/** A parsed, checked token response. */
+/**
+ * A parsed, checked token response.
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
+ */
 export interface TokenResponse {
   accessToken: string;
   /** `undefined` when the grant returns none (client credentials). */
@@ -37,6 +40,7 @@ export interface TokenResponse {
  * parseTokenResponse({ access_token: 'a', scopes: 'account email', expires_in: 7200, token_type: 'bearer' }).scopes;
  * // ['account', 'email']
  * ```
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
  */
 export function parseTokenResponse(json: unknown): TokenResponse {
   const body = requireObject(json, 'token body');

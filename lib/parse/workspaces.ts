@@ -1,7 +1,10 @@
 import { invalidResponse, isObject, optionalString, requireObject } from './narrow';
 import type { BitbucketWorkspace } from './profile-types';
 
-/** One parsed page of `/2.0/user/workspaces` (`paginated_workspace_access`). */
+/**
+ * One parsed page of `/2.0/user/workspaces` (`paginated_workspace_access`).
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
+ */
 export interface WorkspacesPage {
   workspaces: BitbucketWorkspace[];
   /** The next page's URL, or `null` on the last page. */
@@ -18,6 +21,7 @@ export interface WorkspacesPage {
  * const { workspaces, next } = parseWorkspacesPage(JSON.parse(body));
  * workspaces[0]; // { slug: 'acme', uuid: '{…}', name: 'ACME', administrator: false }
  * ```
+ * @internal Exported for compatibility, not documented: it may change in a minor release.
  */
 export function parseWorkspacesPage(json: unknown): WorkspacesPage {
   const page = requireObject(json, 'workspaces page');

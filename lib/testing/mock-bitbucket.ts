@@ -18,12 +18,17 @@ function urlHost(host: string): string {
 }
 
 /**
- * Starts a mock Bitbucket (Cloud and Data Center on one real HTTP server, random port).
- * Close it with `close()` when done.
+ * Starts a mock Bitbucket (Cloud and Data Center on one real HTTP server, on a free port unless `port` is given).
+ * Close it with `close()` when done. `mock.oauth2Endpoints()` are the mock's Cloud URLs for
+ * `BitbucketOAuth2Strategy`, `mock.oauth1Endpoints()` those for `BitbucketStrategy` (OAuth 1.0a); for Data Center,
+ * give `baseURL: mock.url` to either.
  * @example
+ * import { BitbucketOAuth2Strategy } from 'passport-bitbucket-oauth';
+ * import { createMockBitbucket, DEFAULT_CLIENT } from 'passport-bitbucket-oauth/testing';
+ *
  * const mock = await createMockBitbucket({ autoApprove: true });
- * passport.use(new BitbucketStrategy({ ...mock.oauth2Endpoints(), clientID: 'mock-client-id',
- *   clientSecret: 'mock-client-secret', callbackURL: `${appUrl}/auth/bitbucket/callback` }, verify));
+ * passport.use(new BitbucketOAuth2Strategy({ ...mock.oauth2Endpoints(), clientID: DEFAULT_CLIENT.clientId,
+ *   clientSecret: DEFAULT_CLIENT.clientSecret, callbackURL: `${appUrl}/auth/bitbucket/callback` }, verify));
  * // … drive the app with supertest or a browser …
  * await mock.close();
  */

@@ -47,7 +47,7 @@ export interface MockEmail {
 /**
  * A Bitbucket Cloud workspace a user can access (a row of `GET /2.0/user/workspaces`).
  * @example
- * { slug: 'acme', uuid: '{5f1c6a2e-8d4b-4c3a-9e7f-0a1b2c3d4e5f}', name: 'ACME', administrator: true }
+ * const acme: MockWorkspace = { slug: 'acme', uuid: '{5f1c6a2e-8d4b-4c3a-9e7f-0a1b2c3d4e5f}', name: 'ACME', administrator: true };
  */
 export interface MockWorkspace {
   slug: string;
@@ -217,9 +217,12 @@ export interface MockBitbucket {
   readonly url: string;
   readonly clients: MockClient[];
   readonly users: MockUser[];
-  /** Cloud OAuth 2.0 URLs on this server. */
+  /**
+   * This mock's Cloud OAuth 2.0 URLs, to spread into `BitbucketOAuth2Strategy` options. Not the package's
+   * `oauth2Endpoints(baseURL)`, which returns a deployment's DEFAULT URLs (bitbucket.org, or a Data Center server).
+   */
   oauth2Endpoints(): MockOAuth2Endpoints;
-  /** Cloud OAuth 1.0a URLs on this server. */
+  /** This mock's Cloud OAuth 1.0a URLs, to spread into `BitbucketStrategy` options (not `oauth1Endpoints(baseURL)`). */
   oauth1Endpoints(): MockOAuth1Endpoints;
   /** Data Center URLs on this server. */
   dataCenterEndpoints(): MockDataCenterEndpoints;
