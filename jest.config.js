@@ -14,4 +14,6 @@ module.exports = {
   coverageThreshold: { global: { statements: 95, branches: 95 } },
   coverageReporters: ['text-summary', 'text'],
   testTimeout: 20000,
+  // A warning a test provokes must be captured by that test: make test prints nothing else.
+  setupFilesAfterEnv: ['<rootDir>/test/support/no-stray-warnings.ts'],
 };
