@@ -45,6 +45,29 @@ describe('the README', () => {
     expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(500);
   });
 
+  it("reads in Passport's order: install, consumer, strategy, routes, verify, the app and its test, then the rest", () => {
+    const headings = [...readme.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]);
+    const order = [
+      'Install',
+      'Create a Bitbucket OAuth consumer',
+      'Configure the strategy',
+      'Authenticate requests',
+      'The verify callback',
+      'A complete app',
+      'Its test',
+      'Try it against the mock',
+      'Tests with TypeScript 7',
+      'Bitbucket Data Center',
+      'OAuth 1.0a',
+      'Restricting sign-in to your workspaces',
+      'Running several instances',
+      'The mock Bitbucket',
+      'Frameworks',
+      'Security',
+    ];
+    expect(headings.filter((h) => order.includes(h ?? ''))).toEqual(order);
+  });
+
   it('links every guide, and every guide it links exists', () => {
     const linked = new Set([...readme.matchAll(/\]\((guides\/[\w-]+\.md)[#)]/g)].map((m) => m[1]));
     const guides = docPaths().filter((doc) => doc !== 'README.md');
