@@ -2,7 +2,7 @@
 JEST_ARGS ?=
 NPM_CI := npm ci --no-audit --no-fund
 
-.PHONY: all build test test-cov test-scale lint docs example e2e bench clean
+.PHONY: all build test test-cov test-scale test-frameworks lint docs example e2e bench clean
 
 all: build
 
@@ -58,6 +58,13 @@ test-scale: node_modules/.installed
 	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }
 	npx jest -c test/scale/jest.config.js --runInBand $(JEST_ARGS)
+
+# The framework matrix (test/package/frameworks, its own jest config: `make test` skips it): Express 4 and 5,
+# NestJS, Koa and Fastify with both session plugins, each installed from the npm registry (npm's cache
+# first) with the packed tarball into a temporary directory and run against the mock; plus the README app
+# type-checked with today's TypeScript and @types/node.
+test-frameworks: build
+	npx jest -c test/package/frameworks/jest.config.js $(JEST_ARGS)
 
 # Whole logins against the peers (bench/run.js, about 3 minutes on 2 cores: table in bench/results.json),
 # then the parser and signer micro-benchmarks. Not part of `make test`.

@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // test/scale needs a real redis-server: `make test-scale` runs it with test/scale/jest.config.js.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/scale/'],
+  // test/scale needs a real redis-server (`make test-scale`), test/package/frameworks installs frameworks
+  // from the npm registry (`make test-frameworks`): each has its own jest.config.js.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/scale/', '<rootDir>/test/package/frameworks/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false }] },
   moduleNameMapper: {
     '^passport-bitbucket-oauth$': '<rootDir>/lib/index.ts',

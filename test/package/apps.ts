@@ -51,22 +51,29 @@ export async function attempt(file: string, args: string[], cwd: string): Promis
 }
 
 /** The app's environment: none of jest's or this repository's module paths leak in. */
-function appEnv(): NodeJS.ProcessEnv {
+export function appEnv(): NodeJS.ProcessEnv {
   const { NODE_OPTIONS: _jestOptions, ...env } = process.env;
   return { ...env, NODE_PATH: '', NODE_ENV: 'test' };
 }
 
 /** Creates the app directory and installs it with the tarball; rejects with npm's output on failure. */
 export async function installApp(major: ExpressMajor, tarball: string, parent: string): Promise<string> {
-  const dir = path.join(parent, major);
+  return installPackage(path.join(__dirname, 'apps', major, 'package.json'), tarball, path.join(parent, major));
+}
+
+/**
+ * Creates `dir` with a copy of the `packageJson` file and installs its pinned dependencies and the tarball
+ * from the npm registry (through npm's cache first); rejects with npm's output on failure.
+ */
+export async function installPackage(packageJson: string, tarball: string, dir: string): Promise<string> {
   fs.mkdirSync(dir, { recursive: true });
-  fs.copyFileSync(path.join(__dirname, 'apps', major, 'package.json'), path.join(dir, 'package.json'));
+  fs.copyFileSync(packageJson, path.join(dir, 'package.json'));
   const npm = await attempt(
     'npm',
     ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball],
     dir,
   );
-  if (!npm.ok) throw new Error(`npm install failed in the ${major} app:\n${npm.output}`);
+  if (!npm.ok) throw new Error(`npm install failed in ${dir}:\n${npm.output}`);
   return dir;
 }
 

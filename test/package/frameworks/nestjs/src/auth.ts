@@ -1,0 +1,68 @@
+// Guards, serializer, controller and module as Nest's passport recipe writes them for sessions: a guard
+// that logs the user in after AuthGuard authenticated, and a PassportSerializer.
+import { Controller, Get, Injectable, Module, Redirect, Req, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { AuthGuard, PassportModule, PassportSerializer } from '@nestjs/passport';
+import type { Request } from 'express';
+import { BitbucketOAuth1, BitbucketOAuth2, type AppUser } from './strategies.js';
+
+@Injectable()
+export class OAuth2Guard extends AuthGuard('bitbucket-oauth2') {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const result = (await super.canActivate(context)) as boolean;
+    await super.logIn(context.switchToHttp().getRequest());
+    return result;
+  }
+}
+
+@Injectable()
+export class OAuth1Guard extends AuthGuard('bitbucket') {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const result = (await super.canActivate(context)) as boolean;
+    await super.logIn(context.switchToHttp().getRequest());
+    return result;
+  }
+}
+
+@Injectable()
+export class SessionSerializer extends PassportSerializer {
+  serializeUser(user: AppUser, done: (err: Error | null, user: AppUser) => void): void {
+    done(null, user);
+  }
+
+  deserializeUser(payload: AppUser, done: (err: Error | null, user: AppUser) => void): void {
+    done(null, payload);
+  }
+}
+
+@Controller()
+export class AuthController {
+  @Get('auth/oauth2')
+  @UseGuards(OAuth2Guard)
+  oauth2(): void {}
+
+  @Get('auth/oauth2/callback')
+  @UseGuards(OAuth2Guard)
+  @Redirect('/me')
+  oauth2Callback(): void {}
+
+  @Get('auth/oauth1')
+  @UseGuards(OAuth1Guard)
+  oauth1(): void {}
+
+  @Get('auth/oauth1/callback')
+  @UseGuards(OAuth1Guard)
+  @Redirect('/me')
+  oauth1Callback(): void {}
+
+  @Get('me')
+  me(@Req() req: Request): { user: unknown } {
+    return { user: req.user ?? null };
+  }
+}
+
+@Module({
+  imports: [PassportModule.register({ session: true })],
+  controllers: [AuthController],
+  providers: [BitbucketOAuth2, BitbucketOAuth1, SessionSerializer],
+})
+export class AppModule {}
