@@ -1,0 +1,74 @@
+/**
+ * Session fixation (issue 18): an attacker plants their session cookie in the victim's browser with a sign-in
+ * of their own pending in it. Passport regenerates the session at the victim's login so that a fixated session
+ * gives the attacker nothing afterwards; the pending sign-ins carried across that regeneration (ours, or
+ * everything with keepSessionInfo) must not give the attacker a way to swap the victim into their account.
+ * Run on express-session and on a get/set Proxy session like @fastify/secure-session's, with keepSessionInfo
+ * off and on.
+ */
+import { BitbucketOAuth2Strategy } from 'passport-bitbucket-oauth';
+import type { TestAppOptions } from '../support/app';
+import { guardProcess } from '../support/process-guard';
+import { authorizeOnly, cloudOptions, useHarness } from '../oauth2/helpers';
+
+guardProcess();
+
+const SESSIONS: [string, TestAppOptions][] = [
+  ['express-session', {}],
+  ['a get/set session like @fastify/secure-session', { getSetSession: true }],
+];
+const CASES = SESSIONS.flatMap(([name, app]) =>
+  [false, true].map((keepSessionInfo) => [name, keepSessionInfo, app] as const),
+);
+
+describe.each(CASES)('a fixated session, on %s, keepSessionInfo %s', (_name, keepSessionInfo, appOptions) => {
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy(cloudOptions(mock), (_a, _r, profile, done) =>
+        done(null, { id: profile.id, username: profile.username }),
+      ),
+    { app: { ...appOptions, callbackOptions: { keepSessionInfo } } },
+  );
+
+  it("does not let the attacker's pending sign-in swap the victim into the attacker's account after the victim's login", async () => {
+    const { app, mock } = harness();
+    // One browser: the attacker's session cookie, planted in the victim's browser, with the attacker's
+    // sign-in (as mmails) pending in it; the attacker keeps its callback URL.
+    const browser = app.agent();
+    const attackers = await authorizeOnly(browser, mock, 'mmails');
+    const victims = await authorizeOnly(browser, mock, 'jdoe');
+    expect((await browser.get(victims)).body.user).toMatchObject({ username: 'jdoe' });
+
+    const swap = await browser.get(attackers);
+    expect(swap.headers.location).toBe('/failed');
+    expect((await browser.get('/me')).body.user).toMatchObject({ username: 'jdoe' });
+    expect(app.errors).toEqual([]);
+  });
+
+  it('does not either when the attacker had signed in with that session first', async () => {
+    const { app, mock } = harness();
+    const browser = app.agent();
+    const attackersFirst = await authorizeOnly(browser, mock, 'mmails');
+    const attackersSecond = await authorizeOnly(browser, mock, 'mmails');
+    expect((await browser.get(attackersFirst)).body.user).toMatchObject({ username: 'mmails' });
+
+    const victims = await authorizeOnly(browser, mock, 'jdoe');
+    expect((await browser.get(victims)).body.user).toMatchObject({ username: 'jdoe' });
+    const swap = await browser.get(attackersSecond);
+    expect(swap.headers.location).toBe('/failed');
+    expect((await browser.get('/me')).body.user).toMatchObject({ username: 'jdoe' });
+  });
+
+  it('still signs one person in from two tabs, in either order', async () => {
+    const { app, mock } = harness();
+    for (const order of [
+      [0, 1],
+      [1, 0],
+    ]) {
+      const browser = app.agent();
+      const tabs = [await authorizeOnly(browser, mock), await authorizeOnly(browser, mock)];
+      for (const i of order) expect((await browser.get(tabs[i]!)).body.user).toMatchObject({ username: 'jdoe' });
+    }
+    expect(app.errors).toEqual([]);
+  });
+});
