@@ -34,7 +34,7 @@ export function resolveOAuth1Settings(
   const pending = userStore
     ? null
     : new PendingLogins(
-        options.sessionKey ?? defaultSessionKey(name, deployment, userAuthorizationURL),
+        options.sessionKey ?? defaultSessionKey(name, deployment, userAuthorizationURL, options.consumerKey),
         resolvePendingLoginLimits(options),
       );
   const credentials = {

@@ -8,6 +8,7 @@ import type { PendingLogins } from '../sign-in/pending-logins';
 import { createProfileLoader, settle, type ProfileLoader } from '../api/profile-loader';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../parse/profile-types';
+import { failWhenOtherAccount } from '../sign-in/carry';
 import { endWithProviderError, watchCallback } from '../sign-in/outcome';
 import { failWhenDenied } from '../sign-in/workspace-gate';
 import { checkOAuth1Options } from '../options/validate';
@@ -110,10 +111,14 @@ export class BitbucketStrategy extends OAuthStrategy {
     }
     const refused = perRequestCallbackProblem(options);
     if (refused) return this.error(refused);
-    watchCallback(this, req, (err) =>
-      isRequestTokenProblem(err)
-        ? { message: 'The sign-in link has expired or was already used. Please sign in again.', status: 400 }
-        : null,
+    watchCallback(
+      this,
+      req,
+      (err) =>
+        isRequestTokenProblem(err)
+          ? { message: 'The sign-in link has expired or was already used. Please sign in again.', status: 400 }
+          : null,
+      this.pending,
     );
     super.authenticate(req, options);
   }
@@ -129,7 +134,7 @@ export class BitbucketStrategy extends OAuthStrategy {
       this.loadProfile((method, url) =>
         authorizationHeader({ method, url, credentials: this.credentials, token, tokenSecret }),
       ),
-      failWhenDenied(this, done),
+      failWhenOtherAccount(this, failWhenDenied(this, done)),
     );
   }
 

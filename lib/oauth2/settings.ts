@@ -59,7 +59,7 @@ export function resolveOAuth2Settings(
     userStore || stateless
       ? null
       : new PendingLogins(
-          options.sessionKey ?? defaultSessionKey(name, deployment, authorizationURL),
+          options.sessionKey ?? defaultSessionKey(name, deployment, authorizationURL, options.clientID),
           resolvePendingLoginLimits(options),
         );
   const store = userStore ?? (pending ? (new PendingLoginStateStore(pending) as unknown as StateStore) : undefined);

@@ -9,6 +9,7 @@ import type { PendingLogins } from '../sign-in/pending-logins';
 import { createProfileLoader, settle, type ProfileLoader } from '../api/profile-loader';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../parse/profile-types';
+import { failWhenOtherAccount } from '../sign-in/carry';
 import { endWithProviderError, watchCallback } from '../sign-in/outcome';
 import { failWhenDenied } from '../sign-in/workspace-gate';
 import { checkOAuth2Options } from '../options/validate';
@@ -112,7 +113,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     }
     const refused = perRequestCallbackProblem(options);
     if (refused) return this.error(refused);
-    watchCallback(this, req, classifyTokenError);
+    watchCallback(this, req, classifyTokenError, this.pending);
     super.authenticate(req, options);
   }
 
@@ -120,7 +121,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
   override userProfile(accessToken: string, done: (err?: unknown, profile?: BitbucketProfile) => void): void {
     settle(
       this.loadProfile(() => `Bearer ${accessToken}`),
-      failWhenDenied(this, done),
+      failWhenOtherAccount(this, failWhenDenied(this, done)),
     );
   }
 

@@ -37,10 +37,15 @@ export interface BitbucketCommonOptions {
   name?: string;
   /**
    * Session key under which the pending sign-ins are kept. Default: per strategy instance,
-   * `{name}:{deployment}:{authorization host}` (e.g. `bitbucket-oauth2:cloud:bitbucket.org`).
+   * `{name}:{deployment}:{authorization host}:{client ID or consumer key}`
+   * (e.g. `bitbucket-oauth2:cloud:bitbucket.org:Nf3xRs7q`), so two consumers never read each other's.
    */
   sessionKey?: string;
-  /** Most sign-ins one browser may have pending at once (tabs, repeated clicks); the oldest is dropped. Default 5. */
+  /**
+   * Most sign-ins one browser may have pending at once (tabs, repeated clicks). Default 8. Past it, the older
+   * half stays until used or expired and the oldest of the newer half is dropped, so a burst of starts by a
+   * hostile page cannot push out a sign-in already in progress.
+   */
   maxPendingLogins?: number;
   /** How long a started sign-in may take, in milliseconds. Default 600000 (10 minutes). */
   pendingLoginMaxAge?: number;

@@ -1,5 +1,6 @@
 import { callbackErrorMessage } from './callback';
-import { keepAcrossRegenerate, missingSession, type PendingLogins } from './pending-logins';
+import { carryAcrossLogin, rememberRequest } from './carry';
+import { missingSession, type PendingLogins } from './pending-logins';
 
 /** The part of a Passport strategy, during `authenticate()`, that ends a sign-in. */
 export interface Ending {
@@ -16,10 +17,16 @@ export type FailureFor = (err: unknown) => { message: string; status: number } |
  * request token) become `fail()`, so `failureRedirect` applies; on success the other pending sign-ins of
  * this browser are carried into the session passport regenerates.
  */
-export function watchCallback(strategy: Ending, req: unknown, failureFor: FailureFor): void {
+export function watchCallback(
+  strategy: Ending,
+  req: unknown,
+  failureFor: FailureFor,
+  pending: PendingLogins | null,
+): void {
+  rememberRequest(strategy, req);
   const succeed = strategy.success.bind(strategy);
   strategy.success = (user: Express.User, info?: object): void => {
-    keepAcrossRegenerate(req);
+    carryAcrossLogin(req, pending);
     succeed(user, info);
   };
   const forwardError = strategy.error.bind(strategy);

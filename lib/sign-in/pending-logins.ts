@@ -1,9 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isObject } from '../parse/narrow';
+import { readField, sessionOf, writeField } from './session-access';
+
+export { sessionOf } from './session-access';
 
 /**
- * One sign-in this browser started and has not finished. Plain JSON, so any express-session store
- * (Redis, PostgreSQL, a cookie) keeps it as it is.
+ * One sign-in this browser started and has not finished. Plain JSON, so any session store (Redis,
+ * PostgreSQL, a cookie) keeps it as it is.
  */
 export interface PendingLogin {
   /** What the callback names it by: the OAuth 2.0 `state`, or the OAuth 1.0a request token. */
@@ -16,30 +19,26 @@ export interface PendingLogin {
   tokenSecret?: string;
   /** The app's own state for this sign-in (passport's `state` option, as passport-oauth2's `store` keeps it). */
   appState?: unknown;
+  /** Set when a login carried it: the Bitbucket account id it may finish as (see `sign-in/carry.ts`). */
+  boundTo?: string;
 }
 
 /** How many sign-ins one session keeps pending, and for how long. */
 export interface PendingLoginLimits {
-  /** Most pending sign-ins per session; a new one beyond it drops the oldest. */
+  /** Most pending sign-ins per session; past it the older half stays and the newer half rotates. */
   max: number;
   /** How long a pending sign-in stays valid, in milliseconds. */
   maxAgeMs: number;
 }
 
-/** Default: five tabs (or "Sign in" clicks) at once, each valid for ten minutes. */
-export const DEFAULT_PENDING_LOGIN_LIMITS: PendingLoginLimits = { max: 5, maxAgeMs: 10 * 60 * 1000 };
+/** Default: eight at once (tabs, "Sign in" clicks, foreign starts), each valid for ten minutes. */
+export const DEFAULT_PENDING_LOGIN_LIMITS: PendingLoginLimits = { max: 8, maxAgeMs: 10 * 60 * 1000 };
 
 /** Why a callback matched no pending sign-in. */
 export type NoMatch = 'no_session' | 'expired' | 'unknown';
 
 /** What {@link PendingLogins.take} found. */
 export type TakeResult = { login: PendingLogin } | { problem: NoMatch };
-
-/** The session, when a session middleware runs before passport (it may not: that is checked, not assumed). */
-export function sessionOf(req: unknown): Record<string, unknown> | undefined {
-  const session = isObject(req) ? req.session : undefined;
-  return isObject(session) ? session : undefined;
-}
 
 /** Compares two handles in constant time for equal lengths (a handle is a secret until it is used). */
 function sameHandle(a: string, b: string): boolean {
@@ -57,8 +56,12 @@ function readEntry(value: unknown): PendingLogin | undefined {
     ...(typeof value.verifier === 'string' ? { verifier: value.verifier } : {}),
     ...(typeof value.tokenSecret === 'string' ? { tokenSecret: value.tokenSecret } : {}),
     ...('appState' in value ? { appState: value.appState } : {}),
+    ...(typeof value.boundTo === 'string' ? { boundTo: value.boundTo } : {}),
   };
 }
+
+/** The account each callback's carried entry was bound to, by request (read once the profile is known). */
+export const boundAccounts = new WeakMap<object, string>();
 
 /**
  * The sign-ins a browser has in flight, kept in its session under one key per strategy instance.
@@ -70,21 +73,28 @@ function readEntry(value: unknown): PendingLogin | undefined {
  */
 export class PendingLogins {
   constructor(
-    /** The session key, e.g. `bitbucket-oauth2:cloud:bitbucket.org`. */
+    /** The session key, e.g. `bitbucket-oauth2:cloud:bitbucket.org:<client ID>`. */
     readonly key: string,
     readonly limits: PendingLoginLimits = DEFAULT_PENDING_LOGIN_LIMITS,
     private readonly now: () => number = Date.now,
   ) {
-    KEYS_IN_USE.add(key);
+    STORES_IN_USE.set(key, this);
   }
 
-  /** Remembers a new sign-in, dropping expired ones and, past the bound, the oldest. Throws without a session. */
+  /**
+   * Remembers a new sign-in, dropping expired ones. Past the bound, the older half (`floor(max / 2)`
+   * entries) stays until used or expired and the oldest of the rest is dropped.
+   * NOTE: dropping the oldest outright let a page that opens the login route `max` times push out a sign-in
+   * in progress; now only starts newer than the protected half rotate. Throws without a session.
+   */
   add(req: unknown, login: Omit<PendingLogin, 'startedAt'>): void {
     const session = sessionOf(req);
     if (!session) throw missingSession();
     const kept = this.live(session).filter((entry) => !sameHandle(entry.handle, login.handle));
     kept.push({ ...login, startedAt: this.now() });
-    this.save(session, kept.slice(-this.limits.max));
+    const protectedCount = Math.floor(this.limits.max / 2);
+    while (kept.length > this.limits.max) kept.splice(protectedCount, 1);
+    this.save(session, kept);
   }
 
   /**
@@ -98,18 +108,29 @@ export class PendingLogins {
     const index = handle === undefined ? -1 : stored.findIndex((entry) => sameHandle(entry.handle, handle));
     const found = stored[index];
     if (found === undefined) return { problem: 'unknown' };
-    const rest = stored.filter((_, i) => i !== index);
     this.save(
       session,
-      rest.filter((entry) => !this.expired(entry)),
+      stored.filter((entry, i) => i !== index && !this.expired(entry)),
     );
-    return this.expired(found) ? { problem: 'expired' } : { login: found };
+    if (this.expired(found)) return { problem: 'expired' };
+    if (found.boundTo !== undefined && isObject(req)) boundAccounts.set(req, found.boundTo);
+    return { login: found };
   }
 
   /** How many unexpired sign-ins this browser has pending (for logs). */
   count(req: unknown): number {
     const session = sessionOf(req);
     return session ? this.live(session).length : 0;
+  }
+
+  /** The unexpired entries of a session, oldest first. */
+  live(session: Record<string, unknown>): PendingLogin[] {
+    return this.stored(session).filter((entry) => !this.expired(entry));
+  }
+
+  /** Replaces the entries; none removes the field itself. */
+  save(session: Record<string, unknown>, entries: PendingLogin[]): void {
+    writeField(session, this.key, entries.length === 0 ? undefined : entries);
   }
 
   private expired(entry: PendingLogin): boolean {
@@ -119,59 +140,23 @@ export class PendingLogins {
   }
 
   private stored(session: Record<string, unknown>): PendingLogin[] {
-    const value = session[this.key];
+    const value = readField(session, this.key);
     if (!Array.isArray(value)) return [];
     return value.map(readEntry).filter((entry): entry is PendingLogin => entry !== undefined);
   }
-
-  private live(session: Record<string, unknown>): PendingLogin[] {
-    return this.stored(session).filter((entry) => !this.expired(entry));
-  }
-
-  private save(session: Record<string, unknown>, entries: PendingLogin[]): void {
-    if (entries.length === 0) Reflect.deleteProperty(session, this.key);
-    else session[this.key] = entries;
-  }
 }
 
 /**
- * The default session key of one strategy instance: its name, deployment and authorization host, so
- * that two strategies (Cloud and Data Center, or two Data Center servers) never read each other's entries.
+ * The default session key of one strategy instance: its name, deployment, authorization host and client
+ * ID (or consumer key), so that two strategies (Cloud and Data Center, two servers, or two consumers on one
+ * server) never read each other's entries: a state one issued is unknown to the other's callback.
  */
-export function defaultSessionKey(name: string, deployment: string, authorizationURL: string): string {
-  return `${name}:${deployment}:${new URL(authorizationURL).host}`;
+export function defaultSessionKey(name: string, deployment: string, authorizationURL: string, client: string): string {
+  return `${name}:${deployment}:${new URL(authorizationURL).host}:${client}`;
 }
 
-/** The session keys of every pending-login store in this process (one per strategy instance, deduplicated). */
-const KEYS_IN_USE = new Set<string>();
-
-/**
- * Keeps the other pending sign-ins of this browser, of every Bitbucket strategy, across the session
- * regeneration that follows a login.
- *
- * NOTE: passport ≥ 0.6 regenerates the session when a user logs in (against session fixation) and drops
- * everything in it unless the app passes `keepSessionInfo: true`; a second tab's sign-in would then fail
- * at its callback. Only pending sign-ins are carried over into the new session, nothing else.
- */
-export function keepAcrossRegenerate(req: unknown): void {
-  const session = sessionOf(req);
-  const regenerate = session?.regenerate;
-  if (!session || typeof regenerate !== 'function') return;
-  const carried = [...KEYS_IN_USE].filter((key) => Array.isArray(session[key]) && session[key].length > 0);
-  if (carried.length === 0) return;
-  session.regenerate = function (this: unknown, done: (err?: unknown) => void): unknown {
-    Reflect.deleteProperty(session, 'regenerate');
-    return Reflect.apply(regenerate as (...args: unknown[]) => unknown, this, [
-      (err?: unknown): void => {
-        const fresh = sessionOf(req);
-        if (!err && fresh && fresh !== session) {
-          for (const key of carried) fresh[key] ??= session[key];
-        }
-        done(err);
-      },
-    ]);
-  };
-}
+/** The pending-login store of every session key in this process (one per strategy instance). */
+export const STORES_IN_USE = new Map<string, PendingLogins>();
 
 /** The message a callback gets when it matches no sign-in of this browser. */
 export function noMatchMessage(problem: NoMatch): string {

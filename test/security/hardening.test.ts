@@ -177,8 +177,8 @@ describe('a Cloud strategy and a Data Center strategy in one app', () => {
     const dcStart = await agent.get('/dc/login');
     const keys = Object.keys((await agent.get('/session')).body as object).filter((k) => k !== 'cookie');
     expect(keys.sort()).toEqual([
-      `bitbucket-oauth2:cloud:${new URL(cloud.url).host}`,
-      `bitbucket-oauth2:datacenter:${new URL(datacenter.url).host}`,
+      `bitbucket-oauth2:cloud:${new URL(cloud.url).host}:${client.clientID}`,
+      `bitbucket-oauth2:datacenter:${new URL(datacenter.url).host}:${client.clientID}`,
     ]);
     const cloudBack = await request(String(cloudStart.headers.location)).get('');
     const cloudCallback = new URL(String(cloudBack.headers.location));
@@ -186,13 +186,16 @@ describe('a Cloud strategy and a Data Center strategy in one app', () => {
     const crossed = await agent.get(`/dc/callback${cloudCallback.search}`);
     expect(crossed.headers.location).toBe('/failed');
     expect(requestsTo(datacenter, 'token')).toEqual([]);
-    // Both real sign-ins still finish.
+    // The Cloud sign-in finishes. Its login keeps only the Cloud strategy's other pending sign-ins (bound to
+    // the account): the Data Center one started before it is dropped, and a new one finishes.
     expect((await agent.get(pathOf(cloudCallback.href))).body.user).toEqual({
       id: DEFAULT_USERS[0]!.uuid,
       baseURL: 'https://bitbucket.org',
     });
     const dcBack = await request(String(dcStart.headers.location)).get('');
-    expect((await agent.get(pathOf(String(dcBack.headers.location)))).body.user).toEqual({
+    expect((await agent.get(pathOf(String(dcBack.headers.location)))).headers.location).toBe('/failed');
+    const dcAgain = await request(String((await agent.get('/dc/login')).headers.location)).get('');
+    expect((await agent.get(pathOf(String(dcAgain.headers.location)))).body.user).toEqual({
       id: '1',
       baseURL: datacenter.url,
     });

@@ -32,24 +32,37 @@ describe.each([
     { app: { sessionStore: store() } },
   );
 
-  it('two tabs, the first started finishing first: both sign in', async () => {
+  it('two tabs of one person, the first started finishing first: both sign in', async () => {
     const { app, mock } = harness();
     const agent = app.agent();
     const first = await authorizeOnly(agent, mock);
-    const second = await authorizeOnly(agent, mock, 'mmails');
+    const second = await authorizeOnly(agent, mock);
     expect(stateOf(first)).not.toBe(stateOf(second));
     expect((await agent.get(first)).body.user).toMatchObject({ username: 'jdoe' });
-    expect((await agent.get(second)).body.user).toMatchObject({ username: 'mmails' });
+    expect((await agent.get(second)).body.user).toMatchObject({ username: 'jdoe' });
     expect(app.errors).toEqual([]);
   });
 
-  it('two tabs, the second started finishing first: both sign in', async () => {
+  it('two tabs of one person, the second started finishing first: both sign in', async () => {
+    const { app, mock } = harness();
+    const agent = app.agent();
+    const first = await authorizeOnly(agent, mock);
+    const second = await authorizeOnly(agent, mock);
+    expect((await agent.get(second)).body.user).toMatchObject({ username: 'jdoe' });
+    expect((await agent.get(first)).body.user).toMatchObject({ username: 'jdoe' });
+  });
+
+  it('a tab that finishes as another account than the login before it fails, before verify, and the user stays', async () => {
     const { app, mock } = harness();
     const agent = app.agent();
     const first = await authorizeOnly(agent, mock);
     const second = await authorizeOnly(agent, mock, 'mmails');
-    expect((await agent.get(second)).body.user).toMatchObject({ username: 'mmails' });
     expect((await agent.get(first)).body.user).toMatchObject({ username: 'jdoe' });
+    const other = await agent.get(second);
+    expect(lastMessage(await followApp(agent, other))).toBe(
+      'This Bitbucket sign-in was started before another account signed in, in this browser. Please sign in again.',
+    );
+    expect((await agent.get('/me')).body.user).toMatchObject({ username: 'jdoe' });
   });
 
   it('three tabs finishing in a mixed order all sign in, each exactly once', async () => {
@@ -67,16 +80,16 @@ describe.each([
     expect(requestsTo(mock, 'token')).toHaveLength(3);
   });
 
-  it('keeps at most five: a sixth sign-in drops the oldest, which then fails cleanly', async () => {
+  it('keeps at most eight: a ninth drops the oldest of the newer half, the four oldest stay', async () => {
     const { app, mock } = harness();
     const agent = app.agent();
     const paths: string[] = [];
-    for (let i = 0; i < 6; i += 1) paths.push(await authorizeOnly(agent, mock));
-    const oldest = await agent.get(paths[0]!);
-    expect(oldest.headers.location).toBe('/failed');
-    expect((await followApp(agent, oldest)).body).toEqual({ messages: [NOT_THIS_BROWSER] });
-    for (const path of paths.slice(1)) expect((await agent.get(path)).status).toBe(200);
-    expect(requestsTo(mock, 'token')).toHaveLength(5);
+    for (let i = 0; i < 9; i += 1) paths.push(await authorizeOnly(agent, mock));
+    const dropped = await agent.get(paths[4]!);
+    expect(dropped.headers.location).toBe('/failed');
+    expect((await followApp(agent, dropped)).body).toEqual({ messages: [NOT_THIS_BROWSER] });
+    for (const i of [0, 1, 2, 3, 5, 6, 7, 8]) expect((await agent.get(paths[i]!)).status).toBe(200);
+    expect(requestsTo(mock, 'token')).toHaveLength(8);
     expect(app.errors).toEqual([]);
   });
 
