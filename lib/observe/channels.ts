@@ -82,13 +82,40 @@ export const CHANNEL_NAMES = {
   login: 'passport-bitbucket-oauth:login',
 } as const;
 
+/** One of the five channels of a tracing channel: only what is read here. */
+interface Subscribed {
+  readonly hasSubscribers: boolean;
+}
+
+/**
+ * The part of Node's `TracingChannel` used here.
+ * NOTE: declared here rather than naming `dc.TracingChannel<…>`: `@types/node` 26 swapped that type's parameters
+ * (the context first, and it must be an object), so a public declaration naming it failed to compile for users on
+ * one major or the other with `skipLibCheck: false`. This shape is the same in every major.
+ */
+export interface TraceChannel<C extends object> {
+  readonly start: Subscribed;
+  readonly end: Subscribed;
+  readonly asyncStart: Subscribed;
+  readonly asyncEnd: Subscribed;
+  readonly error: Subscribed;
+  tracePromise<T>(work: () => Promise<T>, context: C): Promise<T>;
+}
+
+/** The part of Node's `Channel` used here (declared here for the same reason). */
+export interface PublishChannel<M> {
+  readonly hasSubscribers: boolean;
+  publish(message: M): void;
+}
+
 /** A tracing channel, or `null` on a Node.js without them (before 18.19). */
-type Tracing<C extends object> = dc.TracingChannel<unknown, C> | null;
+type Tracing<C extends object> = TraceChannel<C> | null;
 
 /* istanbul ignore next: every Node.js the tests run on has tracingChannel */
 function tracing<C extends object>(name: string): Tracing<C> {
   // NOTE: `engines` allows Node.js 18.0, which has no tracingChannel; there the calls run untraced.
-  return typeof dc.tracingChannel === 'function' ? dc.tracingChannel<unknown, C>(name) : null;
+  // No type arguments: their order differs between @types/node majors.
+  return typeof dc.tracingChannel === 'function' ? (dc.tracingChannel(name) as unknown as TraceChannel<C>) : null;
 }
 
 /** Created once at module load, as Node.js recommends: subscribers find them by name. */
@@ -96,7 +123,7 @@ export const tokenChannel: Tracing<TokenTraceContext> = tracing(CHANNEL_NAMES.to
 /** Created once at module load. */
 export const apiChannel: Tracing<APITraceContext> = tracing(CHANNEL_NAMES.api);
 /** Created once at module load. */
-export const loginChannel = dc.channel(CHANNEL_NAMES.login) as dc.Channel<unknown, LoginOutcomeMessage>;
+export const loginChannel = dc.channel(CHANNEL_NAMES.login) as unknown as PublishChannel<LoginOutcomeMessage>;
 
 /** The five channels of a tracing channel. */
 const EVENTS = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
@@ -105,6 +132,6 @@ const EVENTS = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
  * The channel when anyone listens to it, else `null`. NOTE: `TracingChannel#hasSubscribers` only exists
  * since Node.js 20.13, so the five channels are asked one by one.
  */
-export function listened<C extends object>(channel: Tracing<C>): dc.TracingChannel<unknown, C> | null {
+export function listened<C extends object>(channel: Tracing<C>): TraceChannel<C> | null {
   return channel !== null && EVENTS.some((event) => channel[event].hasSubscribers) ? channel : null;
 }
