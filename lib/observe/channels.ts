@@ -115,7 +115,7 @@ type Tracing<C extends object> = TraceChannel<C> | null;
 function tracing<C extends object>(name: string): Tracing<C> {
   // NOTE: `engines` allows Node.js 18.0, which has no tracingChannel; there the calls run untraced.
   // No type arguments: their order differs between @types/node majors.
-  return typeof dc.tracingChannel === 'function' ? (dc.tracingChannel(name) as unknown as TraceChannel<C>) : null;
+  return typeof dc.tracingChannel === 'function' ? dc.tracingChannel(name) : null;
 }
 
 /** Created once at module load, as Node.js recommends: subscribers find them by name. */

@@ -20,14 +20,7 @@ import {
   type ExpressMajor,
   type Outcome,
 } from './apps';
-import { ASSUMABLE, docBlocks, type DocBlock } from './readme-docs';
-
-const blocks = docBlocks();
-const files = blocks.filter((b) => b.marker?.kind === 'file');
-const fragments = blocks.filter((b) => b.marker?.kind === 'check');
-const testFiles = files
-  .map((b) => (b.marker?.kind === 'file' ? b.marker.name : ''))
-  .filter((n) => n.endsWith('.test.ts'));
+import { testFiles, writeAndCompileDocs } from './readme-app';
 
 interface AppResult {
   dir: string;
@@ -38,58 +31,9 @@ interface AppResult {
 let parent = '';
 const apps = new Map<ExpressMajor, Promise<AppResult>>();
 
-const TSCONFIG = {
-  compilerOptions: {
-    strict: true,
-    module: 'node16',
-    moduleResolution: 'node16',
-    target: 'ES2022',
-    lib: ['ES2022'],
-    types: ['node'],
-    skipLibCheck: false,
-    outDir: 'dist',
-    rootDir: '.',
-  },
-  include: ['*.ts'],
-};
-
-/**
- * The fragments compile with the app's files, so with the one `Express.User` the README's app declares, each as a
- * CommonJS module of the app (no top-level `await`, as in the reader's project).
- */
-const FRAGMENTS_TSCONFIG = {
-  compilerOptions: { ...TSCONFIG.compilerOptions, noEmit: true, rootDir: undefined, outDir: undefined },
-  include: ['*.ts', '../*.ts'],
-};
-
-/** A fragment as a module of its own: `declare`s for the names it assumes, its code, `export {}`. */
-function fragmentModule(block: DocBlock): string {
-  const assumes = block.marker?.kind === 'check' ? block.marker.assumes : [];
-  const declarations = assumes.map((name) => `declare const ${name}: ${ASSUMABLE[name] ?? 'never'};\n`).join('');
-  return `${declarations}${block.code}export {};\n`;
-}
-
 /** Writes the README's files and fragments into the app, compiles them, runs the test files. */
 async function buildApp(dir: string): Promise<AppResult> {
-  for (const block of files) {
-    if (block.marker?.kind === 'file') fs.writeFileSync(path.join(dir, block.marker.name), block.code);
-  }
-  fs.mkdirSync(path.join(dir, 'readme-check'), { recursive: true });
-  for (const block of fragments) {
-    // `export {}` makes each fragment a module of its own, so two fragments may declare the same name.
-    const name = `${block.doc.replace(/\W+/g, '-')}-line-${block.line}.ts`;
-    fs.writeFileSync(path.join(dir, 'readme-check', name), fragmentModule(block));
-  }
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
-  fs.writeFileSync(path.join(dir, 'readme-check', 'tsconfig.json'), JSON.stringify(FRAGMENTS_TSCONFIG, null, 2));
-  const [appCheck, fragmentCheck] = await Promise.all([
-    attempt(process.execPath, [tsc, '-p', 'tsconfig.json'], dir),
-    attempt(process.execPath, [tsc, '-p', 'readme-check/tsconfig.json'], dir),
-  ]);
-  const typeCheck = {
-    ok: appCheck.ok && fragmentCheck.ok,
-    output: [appCheck.output, fragmentCheck.output].filter(Boolean).join('\n'),
-  };
+  const typeCheck = await writeAndCompileDocs(dir, tsc);
   const runs = new Map<string, Outcome>();
   for (const name of testFiles) {
     runs.set(name, await attempt(process.execPath, ['--test', path.join('dist', name.replace(/\.ts$/, '.js'))], dir));
