@@ -8,9 +8,8 @@ import type { PendingLogins } from '../sign-in/pending-logins';
 import { createProfileLoader, settle, type ProfileLoader } from '../api/profile-loader';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../parse/profile-types';
-import { failWhenOtherAccount } from '../sign-in/carry';
+import { gateProfile } from '../sign-in/carry';
 import { endWithProviderError, watchCallback } from '../sign-in/outcome';
-import { failWhenDenied } from '../sign-in/workspace-gate';
 import { checkOAuth1Options } from '../options/validate';
 import { OAuthStrategy } from './base';
 import { resolveOAuth1Settings } from './settings';
@@ -134,7 +133,7 @@ export class BitbucketStrategy extends OAuthStrategy {
       this.loadProfile((method, url) =>
         authorizationHeader({ method, url, credentials: this.credentials, token, tokenSecret }),
       ),
-      failWhenOtherAccount(this, failWhenDenied(this, done)),
+      gateProfile(this, done),
     );
   }
 

@@ -9,9 +9,8 @@ import type { PendingLogins } from '../sign-in/pending-logins';
 import { createProfileLoader, settle, type ProfileLoader } from '../api/profile-loader';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../parse/profile-types';
-import { failWhenOtherAccount } from '../sign-in/carry';
+import { gateProfile } from '../sign-in/carry';
 import { endWithProviderError, watchCallback } from '../sign-in/outcome';
-import { failWhenDenied } from '../sign-in/workspace-gate';
 import { checkOAuth2Options } from '../options/validate';
 import { resolveOAuth2Settings } from './settings';
 import {
@@ -121,7 +120,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
   override userProfile(accessToken: string, done: (err?: unknown, profile?: BitbucketProfile) => void): void {
     settle(
       this.loadProfile(() => `Bearer ${accessToken}`),
-      failWhenOtherAccount(this, failWhenDenied(this, done)),
+      gateProfile(this, done),
     );
   }
 

@@ -1,6 +1,7 @@
 import { isObject } from '../parse/narrow';
 import { boundAccounts, STORES_IN_USE, type PendingLogin, type PendingLogins } from './pending-logins';
 import { afterRegenerate, sessionOf } from './session-access';
+import { failWhenDenied } from './workspace-gate';
 
 /**
  * Pending sign-ins across the login's session regeneration, without helping session fixation.
@@ -36,7 +37,7 @@ interface Failing {
  * Wraps a strategy's `userProfile` callback: when the callback's entry was bound to another account, the
  * sign-in fails (403) before verify; otherwise the account is remembered for {@link carryAcrossLogin}.
  */
-export function failWhenOtherAccount<P extends { id: string }>(
+function failWhenOtherAccount<P extends { id: string }>(
   strategy: object,
   done: (err?: unknown, profile?: P) => void,
 ): (err: unknown, profile?: P) => void {
@@ -51,6 +52,17 @@ export function failWhenOtherAccount<P extends { id: string }>(
     accounts.set(req, profile.id);
     done(err, profile);
   };
+}
+
+/**
+ * Both strategies' `userProfile` callback: a user outside the allowed workspaces, or a carried sign-in that
+ * turns out to be another account's, fails (403, `failureRedirect` applies) before verify.
+ */
+export function gateProfile<P extends { id: string }>(
+  strategy: object,
+  done: (err?: unknown, profile?: P) => void,
+): (err: unknown, profile?: P) => void {
+  return failWhenOtherAccount(strategy, failWhenDenied(strategy, done));
 }
 
 /**

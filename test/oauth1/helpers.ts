@@ -55,12 +55,14 @@ export function oauthParamsOf(record: MockRequestRecord | undefined): Record<str
 
 /**
  * Starts a login in one browser and lets Bitbucket approve it, but does not go back to the app:
- * returns the callback (path and query) Bitbucket sent the browser to.
+ * returns the callback (path and query) Bitbucket sent the browser to. `mockUser` picks who approves.
  */
-export async function approveWithoutReturning(agent: request.Agent): Promise<string> {
+export async function approveWithoutReturning(agent: request.Agent, mockUser?: string): Promise<string> {
   const start = await agent.get('/login');
   expect(start.status).toBe(302);
-  const authorize = await request(String(start.headers.location)).get('');
+  const authorize = await request(String(start.headers.location))
+    .get('')
+    .set(mockUser === undefined ? {} : { 'x-mock-user': mockUser });
   expect(authorize.status).toBe(302);
   return pathOf(String(authorize.headers.location));
 }

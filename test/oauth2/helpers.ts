@@ -173,3 +173,23 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
     await sleep(5);
   }
 }
+
+/**
+ * Two tabs of one person (the mock's jdoe) in one new browser, finishing in either order: each must sign in.
+ * `between` runs once both have started (a burst of foreign starts, for example).
+ */
+export async function expectTwoTabsSignIn(
+  app: TestApp,
+  mock: MockBitbucket,
+  between: (browser: request.Agent) => Promise<void> = async () => undefined,
+): Promise<void> {
+  for (const order of [
+    [0, 1],
+    [1, 0],
+  ]) {
+    const browser = app.agent();
+    const tabs = [await authorizeOnly(browser, mock), await authorizeOnly(browser, mock)];
+    await between(browser);
+    for (const i of order) expect((await browser.get(tabs[i] ?? '')).body.user).toMatchObject({ username: 'jdoe' });
+  }
+}

@@ -9,13 +9,15 @@
 import { BitbucketOAuth2Strategy } from 'passport-bitbucket-oauth';
 import type { TestAppOptions } from '../support/app';
 import { guardProcess } from '../support/process-guard';
-import { authorizeOnly, cloudOptions, useHarness } from '../oauth2/helpers';
+import { approveWithoutReturning, startCloud, type CloudHarness } from '../oauth1/helpers';
+import { authorizeOnly, cloudOptions, expectTwoTabsSignIn, useHarness } from '../oauth2/helpers';
 
 guardProcess();
 
 const SESSIONS: [string, TestAppOptions][] = [
   ['express-session', {}],
-  ['a get/set session like @fastify/secure-session', { getSetSession: true }],
+  ['a get/set session like @fastify/secure-session', { fastifyLikeSession: 'secure' }],
+  ['a session like @fastify/session (regenerate returns a promise)', { fastifyLikeSession: 'promise' }],
 ];
 const CASES = SESSIONS.flatMap(([name, app]) =>
   [false, true].map((keepSessionInfo) => [name, keepSessionInfo, app] as const),
@@ -61,14 +63,29 @@ describe.each(CASES)('a fixated session, on %s, keepSessionInfo %s', (_name, kee
 
   it('still signs one person in from two tabs, in either order', async () => {
     const { app, mock } = harness();
-    for (const order of [
-      [0, 1],
-      [1, 0],
-    ]) {
-      const browser = app.agent();
-      const tabs = [await authorizeOnly(browser, mock), await authorizeOnly(browser, mock)];
-      for (const i of order) expect((await browser.get(tabs[i]!)).body.user).toMatchObject({ username: 'jdoe' });
-    }
+    await expectTwoTabsSignIn(app, mock);
     expect(app.errors).toEqual([]);
   });
 });
+
+describe.each([false, true])(
+  'a fixated session, OAuth 1.0a on express-session, keepSessionInfo %s',
+  (keepSessionInfo) => {
+    let h: CloudHarness;
+    beforeEach(async () => {
+      h = await startCloud({ app: { callbackOptions: { keepSessionInfo } } });
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it("does not let the attacker's pending sign-in swap the victim into the attacker's account", async () => {
+      const browser = h.app.agent();
+      const attackers = await approveWithoutReturning(browser, 'mmails');
+      const victims = await approveWithoutReturning(browser, 'jdoe');
+      expect((await browser.get(victims)).body.user).toMatchObject({ email: 'jane@example.com' });
+      expect((await browser.get(attackers)).headers.location).toBe('/failed');
+      expect((await browser.get('/me')).body.user).toMatchObject({ email: 'jane@example.com' });
+    });
+  },
+);

@@ -12,7 +12,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import session from 'express-session';
 import { Passport, type Strategy } from 'passport';
 import request from 'supertest';
-import { getSetSession, useGetSetLogin } from './get-set-session';
+import { getSetSession, promiseSession, useGetSetLogin } from './get-set-session';
 
 export interface TestApp {
   /** `http://127.0.0.1:PORT` */
@@ -33,8 +33,11 @@ export interface TestAppOptions {
   withoutSession?: boolean;
   /** The express-session store; default MemoryStore. */
   sessionStore?: session.Store;
-  /** A get/set Proxy session like @fastify/secure-session's, with @fastify/passport's login, instead of express-session. */
-  getSetSession?: boolean;
+  /**
+   * Instead of express-session, with @fastify/passport's login: `'secure'` a get/set Proxy session like
+   * @fastify/secure-session's; `'promise'` one like @fastify/session's (`regenerate(keys)` returns a promise).
+   */
+  fastifyLikeSession?: 'secure' | 'promise';
 }
 
 /** A server listening before its app exists, so the strategy can be built with the app's absolute URL. */
@@ -73,9 +76,9 @@ export async function startApp(strategy: Strategy & { name?: string }, options: 
 
   const app = express();
   for (const mw of options.before ?? []) app.use(mw);
-  if (options.getSetSession) {
+  if (options.fastifyLikeSession) {
     useGetSetLogin(passport);
-    app.use(getSetSession());
+    app.use(options.fastifyLikeSession === 'secure' ? getSetSession() : promiseSession());
     app.use(passport.session());
   } else if (!options.withoutSession) {
     app.use(

@@ -1,7 +1,8 @@
 /**
- * A get/set session for Express that behaves like @fastify/secure-session 8.4 (its Proxy handler and
- * Session class, copied in behaviour), with the login @fastify/passport 4.0 performs on it: the session
- * the framework matrix runs for real, here in-process for the security tests.
+ * Sessions for Express that behave like @fastify/secure-session 8.4 (its Proxy handler and Session class, copied
+ * in behaviour) and like @fastify/session 11 (`regenerate(keys)` returning a promise), with the login
+ * @fastify/passport 4.0 performs on them: what the framework matrix runs for real, here in-process for the
+ * security tests.
  *
  * - Reads and writes of session fields go through `get(key)` and `set(key, value)`; a function assigned
  *   to the Proxy is stored as data; `delete` and `Reflect.deleteProperty` change nothing.
@@ -87,11 +88,67 @@ export function getSetSession(): RequestHandler {
   };
 }
 
+/** The session @fastify/session 11 gives: own properties, `get`/`set`, `regenerate(keys)` returning a promise. */
+interface LoginSession {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  regenerate(keepFields?: string[]): unknown;
+}
+
+const REQUEST = Symbol('request');
+
+/**
+ * Like @fastify/session 11: the fields are own properties (with `get`/`set` too), and `regenerate(keys)` returns a
+ * promise and puts a NEW session on the request, with a new id, holding only the fields named.
+ */
+class PromiseSession implements LoginSession {
+  declare [REQUEST]: { session: unknown };
+
+  constructor(req: { session: unknown }, fields: Record<string, unknown>) {
+    Object.defineProperty(this, REQUEST, { value: req });
+    Object.assign(this, fields);
+  }
+
+  get(key: string): unknown {
+    return (this as unknown as Record<string, unknown>)[key];
+  }
+
+  set(key: string, value: unknown): void {
+    (this as unknown as Record<string, unknown>)[key] = value;
+  }
+
+  regenerate(keepFields?: string[]): Promise<void> {
+    const kept = Object.fromEntries((keepFields ?? []).map((key) => [key, this.get(key)]));
+    this[REQUEST].session = new PromiseSession(this[REQUEST], kept);
+    return Promise.resolve();
+  }
+}
+
+/** A session middleware like @fastify/session's: kept in memory under a random id in the cookie. */
+export function promiseSession(): RequestHandler {
+  const saved = new Map<string, string>();
+  let next = 0;
+  return (req, res, proceed) => {
+    const id = /(?:^|;\s*)psid=(\d+)/.exec(req.headers.cookie ?? '')?.[1];
+    const fields = JSON.parse((id === undefined ? undefined : saved.get(id)) ?? '{}') as Record<string, unknown>;
+    req.session = new PromiseSession(req, fields) as unknown as typeof req.session;
+    const first = req.session;
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
+    res.writeHead = ((...args: unknown[]) => {
+      const newId = req.session === first && id !== undefined ? id : String((next += 1));
+      saved.set(newId, JSON.stringify(req.session));
+      if (newId !== id) res.appendHeader('set-cookie', `psid=${newId}; Path=/; HttpOnly`);
+      return writeHead(...args);
+    }) as typeof res.writeHead;
+    proceed();
+  };
+}
+
 type Done = (err?: unknown) => void;
 
 /**
- * Makes `passport` log in and out as @fastify/passport's SecureSessionManager does on this session:
- * `regenerate(['session', …])` (every field with `keepSessionInfo`), then `set('passport', user)`.
+ * Makes `passport` log in and out as @fastify/passport's SecureSessionManager does on both sessions above:
+ * `await regenerate(['session', …])` (every field with `keepSessionInfo`), then `set('passport', user)`.
  */
 export function useGetSetLogin(passport: Pick<Authenticator, 'serializeUser'>): void {
   // passport.serializeUser(user, req, done) runs the app's serializers (a function first registers one).
@@ -102,19 +159,24 @@ export function useGetSetLogin(passport: Pick<Authenticator, 'serializeUser'>): 
   ) => void;
   Object.assign(passport, {
     _sm: {
-      logIn(req: { session: Session }, user: Express.User, options: { keepSessionInfo?: boolean }, done: Done): void {
+      logIn(
+        req: { session: LoginSession },
+        user: Express.User,
+        options: { keepSessionInfo?: boolean },
+        done: Done,
+      ): void {
         serialize(user, req, (err, object) => {
           if (err) return done(err);
           const keep = ['session', ...(options.keepSessionInfo ? Object.keys(req.session) : [])];
-          req.session.regenerate(keep);
-          req.session.set('passport', { user: object });
-          done();
+          Promise.resolve(req.session.regenerate(keep)).then(() => {
+            req.session.set('passport', { user: object });
+            done();
+          }, done);
         });
       },
-      logOut(req: { session: Session }, _options: unknown, done: Done): void {
+      logOut(req: { session: LoginSession }, _options: unknown, done: Done): void {
         req.session.set('passport', undefined);
-        req.session.regenerate();
-        done();
+        Promise.resolve(req.session.regenerate()).then(() => done(), done);
       },
     },
   });
