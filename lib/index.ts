@@ -4,8 +4,9 @@
  * Where each behaviour lives (one folder a concern; imports only go down this list, ARCHITECTURE.md draws the map):
  * - `oauth2/`, `oauth1/`: the two strategies (`strategy.ts`) and what only they use: token requests, the OAuth 1.0a
  *   signature, the state and request-token stores, their option types.
- * - `sign-in/`: what both strategies do between `/login` and the verify call: pending sign-ins (`pending-logins.ts`),
- *   callback parameters (`callback.ts`), how a callback ends (`outcome.ts`), the `workspaces` gate.
+ * - `sign-in/`: what both strategies do between `/login` and the verify call: pending sign-ins (`pending-logins.ts`)
+ *   in any session (`session-access.ts`) and across the login (`carry.ts`), callback parameters (`callback.ts`), how
+ *   a callback ends (`outcome.ts`), the `workspaces` gate.
  * - `options/`: is an option allowed and what does it become: validation (`validate.ts`, `checks.ts`), defaults and
  *   limits (`common.ts`), the URLs of each deployment (`endpoints.ts`).
  * - `api/`: the calls to Bitbucket's REST API: the profile loader, Cloud and Data Center readers, emails,
