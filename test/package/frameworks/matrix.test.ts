@@ -23,6 +23,7 @@ const PAT_UUID = '{0b1c2d3e-4f50-4617-a283-94a5b6c7d8e9}';
 const ENDPOINTS: Record<Flow, { authorize: MockEndpoint; token: MockEndpoint }> = {
   oauth2: { authorize: 'authorize', token: 'token' },
   oauth1: { authorize: 'oauth1Authorize', token: 'accessToken' },
+  params: { authorize: 'authorize', token: 'token' },
 };
 
 let mock: MockBitbucket;
@@ -131,4 +132,12 @@ describe.each(CELLS.map((cell) => [cell.title, cell] as [string, Cell]))('%s', (
       expect(await b.user()).toBeNull();
     });
   });
+
+  if (cell.name === 'nestjs') {
+    it('hands validate() the token response in the params form (PassportStrategy callbackArity)', async () => {
+      const b = browser('params');
+      expect(await b.signIn()).toBe('signed in');
+      expect(await b.user()).toMatchObject({ ...JDOE, tokenType: 'bearer' });
+    });
+  }
 });

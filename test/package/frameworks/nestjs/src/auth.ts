@@ -3,25 +3,24 @@
 import { Controller, Get, Injectable, Module, Redirect, Req, UseGuards, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard, PassportModule, PassportSerializer } from '@nestjs/passport';
 import type { Request } from 'express';
-import { BitbucketOAuth1, BitbucketOAuth2, type AppUser } from './strategies.js';
+import { BitbucketOAuth1, BitbucketOAuth2, BitbucketOAuth2WithParams, type AppUser } from './strategies.js';
 
-@Injectable()
-export class OAuth2Guard extends AuthGuard('bitbucket-oauth2') {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const result = (await super.canActivate(context)) as boolean;
-    await super.logIn(context.switchToHttp().getRequest());
-    return result;
+/** AuthGuard(name) that also stores the user in the session, as Nest's session recipe writes it. */
+function SessionGuard(name: string) {
+  @Injectable()
+  class Guard extends AuthGuard(name) {
+    override async canActivate(context: ExecutionContext): Promise<boolean> {
+      const result = (await super.canActivate(context)) as boolean;
+      await super.logIn(context.switchToHttp().getRequest());
+      return result;
+    }
   }
+  return Guard;
 }
 
-@Injectable()
-export class OAuth1Guard extends AuthGuard('bitbucket') {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const result = (await super.canActivate(context)) as boolean;
-    await super.logIn(context.switchToHttp().getRequest());
-    return result;
-  }
-}
+export const OAuth2Guard = SessionGuard('bitbucket-oauth2');
+export const OAuth1Guard = SessionGuard('bitbucket');
+export const ParamsGuard = SessionGuard('bitbucket-params');
 
 @Injectable()
 export class SessionSerializer extends PassportSerializer {
@@ -54,6 +53,15 @@ export class AuthController {
   @Redirect('/me')
   oauth1Callback(): void {}
 
+  @Get('auth/params')
+  @UseGuards(ParamsGuard)
+  params(): void {}
+
+  @Get('auth/params/callback')
+  @UseGuards(ParamsGuard)
+  @Redirect('/me')
+  paramsCallback(): void {}
+
   @Get('me')
   me(@Req() req: Request): { user: unknown } {
     return { user: req.user ?? null };
@@ -63,6 +71,6 @@ export class AuthController {
 @Module({
   imports: [PassportModule.register({ session: true })],
   controllers: [AuthController],
-  providers: [BitbucketOAuth2, BitbucketOAuth1, SessionSerializer],
+  providers: [BitbucketOAuth2, BitbucketOAuth1, BitbucketOAuth2WithParams, SessionSerializer],
 })
 export class AppModule {}

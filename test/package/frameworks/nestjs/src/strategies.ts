@@ -45,6 +45,32 @@ export class BitbucketOAuth2 extends PassportStrategy(BitbucketOAuth2Strategy, '
   }
 }
 
+/**
+ * The `params` form: with `callbackArity` (PassportStrategy's third argument) the verify callback gets
+ * validate()'s length plus one, so passport-oauth2 passes the token response before the profile.
+ */
+@Injectable()
+export class BitbucketOAuth2WithParams extends PassportStrategy(BitbucketOAuth2Strategy, 'bitbucket-params', true) {
+  constructor() {
+    super({
+      ...mock.oauth2Endpoints,
+      clientID: mock.clientID,
+      clientSecret: mock.clientSecret,
+      callbackURL: `${appURL}/auth/params/callback`,
+      workspaces: ['acme'],
+    });
+  }
+
+  validate(
+    _accessToken: string,
+    _refreshToken: string,
+    params: { token_type?: string },
+    profile: BitbucketProfile,
+  ): AppUser & { tokenType: string | null } {
+    return { ...toUser(profile), tokenType: params.token_type ?? null };
+  }
+}
+
 @Injectable()
 export class BitbucketOAuth1 extends PassportStrategy(BitbucketStrategy, 'bitbucket') {
   constructor() {
