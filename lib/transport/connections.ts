@@ -1,94 +1,118 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { buildConnector, Pool, type Dispatcher } from 'undici';
+import { DEFAULT_TIMEOUT_MS } from './call';
+import { envProxyDispatcher } from './env-proxy';
+import { hostPort, IDLE_SOCKET_MS, Parking, whenConnected, type Opener } from './parking';
 
-/**
- * How long an idle keep-alive connection to Bitbucket is kept, in milliseconds.
- * NOTE: Node's default agent drops idle sockets after 5 s, so a login paid the TCP + TLS set-up again after
- * every user's visit to the consent page; this outlives a visit (Bitbucket or a proxy may still close earlier).
- */
-export const IDLE_SOCKET_MS = 65_000;
-/** Most sockets open at once to one origin; all may stay idle, so that a burst's sockets are reused. */
+export { IDLE_SOCKET_MS } from './parking';
+
+/** Most connections open at once to one origin; all may stay idle, so that a burst's connections are reused. */
 export const MAX_SOCKETS_PER_ORIGIN = 64;
 
-/** One keep-alive agent per origin, shared by every strategy of the process that brings no agent of its own. */
-const sharedAgents = new Map<string, http.Agent>();
-
-/** The agent for calls to `url`: the caller's own, else this process's keep-alive agent for the origin. */
-export function agentFor(url: URL, own?: http.Agent): http.Agent {
-  if (own) return own;
-  let agent = sharedAgents.get(url.origin);
-  if (!agent) {
-    const options: https.AgentOptions = {
-      keepAlive: true,
-      timeout: IDLE_SOCKET_MS,
-      maxSockets: MAX_SOCKETS_PER_ORIGIN,
-      maxFreeSockets: MAX_SOCKETS_PER_ORIGIN,
-      // The most recently used socket first: the others age out instead of all staying half-used.
-      scheduling: 'lifo',
-    };
-    agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
-    sharedAgents.set(url.origin, agent);
-  }
-  return agent;
+/** A pool of keep-alive connections to one origin, and the connections opened for it ahead of a callback. */
+interface OriginPool {
+  pool: Pool;
+  parking: Parking;
 }
 
-/** `host:port` as an agent names its connections (`getName` starts with it), brackets off IPv6 literals. */
-function hostPort(host: string, port: number | string): string {
-  return `${host.replace(/^\[(.*)\]$/, '$1')}:${port}`;
-}
+/** One undici pool per origin, shared by every strategy of the process that brings no agent of its own. */
+const sharedPools = new Map<string, OriginPool>();
 
-/** A pre-opened connection, and how to hand it over without the pool's listeners. */
-interface Parked {
-  socket: Socket;
-  release: () => void;
-}
-
-/** Connections opened ahead of a callback for one agent, by `host:port`, and the warm-ups under way. */
-interface WarmPool {
-  ready: Map<string, Parked[]>;
-  inFlight: Set<string>;
-  /** The agent's own way to open a connection (TLS options and session cache included). */
-  open: (options: https.RequestOptions) => ReturnType<http.Agent['createConnection']>;
-}
-
-const pools = new WeakMap<http.Agent, WarmPool>();
-
-/** Takes a live pre-opened connection out of the pool, released from the pool's own listeners. */
-function take(pool: WarmPool, key: string): Socket | undefined {
-  const parked = pool.ready.get(key);
-  let entry = parked?.shift();
-  while (entry && (entry.socket.destroyed || !entry.socket.writable)) entry = parked?.shift();
-  if (parked?.length === 0) pool.ready.delete(key);
-  if (!entry) return undefined;
-  entry.release();
-  return entry.socket;
-}
-
-/**
- * The pool of pre-opened connections of an agent.
- * NOTE: an `http.Agent` opens a connection through `createConnection()` only when it has no idle socket for
- * the origin; answering that call with a pre-opened socket puts it in the agent's pool exactly like one the
- * agent opened itself (counted against `maxSockets`, kept alive, reused). Sockets handed to the `free` event
- * instead would be destroyed: the agent keeps only those that carried a keep-alive request.
- */
-function poolOf(agent: http.Agent): WarmPool {
-  const known = pools.get(agent);
+/** The shared pool of an origin, made on first use. */
+function originPool(url: URL): OriginPool {
+  let known = sharedPools.get(url.origin);
   if (known) return known;
-  const original = agent.createConnection.bind(agent);
-  const pool: WarmPool = { ready: new Map(), inFlight: new Set(), open: (options) => original(options) };
-  agent.createConnection = (options, callback) =>
-    take(pool, hostPort(options.host ?? 'localhost', options.port ?? '')) ?? original(options, callback);
-  pools.set(agent, pool);
-  return pool;
+  const connect = buildConnector({ timeout: DEFAULT_TIMEOUT_MS });
+  // NOTE: the connector's own time limit (the default call timeout) bounds a warm-up here.
+  const open: Opener = (target, _timeoutMs, done) =>
+    connect(
+      { hostname: target.hostname, host: target.host, protocol: target.protocol, port: target.port, servername: '' },
+      (err, socket) => done(err ? null : (socket as Socket)),
+    );
+  const parking = new Parking(open);
+  const pool = new Pool(url.origin, {
+    connections: MAX_SOCKETS_PER_ORIGIN,
+    keepAliveTimeout: IDLE_SOCKET_MS,
+    keepAliveMaxTimeout: IDLE_SOCKET_MS,
+    // NOTE: undici opens a connection through this hook only when the pool has none free; answering with a
+    // pre-opened one puts it in the pool exactly like one undici opened itself (kept alive, reused).
+    connect: (options, callback) => {
+      const parked = parking.take(hostPort(options.hostname, options.port, options.protocol));
+      // NOTE: undici expects the connector to answer later, as a real connect does; an answer from within the
+      // call leaves the client waiting with the socket and never sends the request.
+      if (parked) process.nextTick(callback, null, parked);
+      else connect(options, callback);
+    },
+  });
+  known = { pool, parking };
+  sharedPools.set(url.origin, known);
+  return known;
+}
+
+/** Where a call without an agent of the caller's goes: the environment's proxy when asked for, else the origin's pool. */
+export function dispatcherFor(url: URL): Dispatcher {
+  return envProxyDispatcher() ?? originPool(url).pool;
 }
 
 /**
- * Sockets the agent holds for `host:port`, idle or busy, all local addresses and TLS settings together.
+ * A caller's agent, as this package's calls use it: the agent itself, or, once a warm-up went through it, a view
+ * of it whose `createConnection` hands over the pre-opened connections first.
+ * NOTE: the view shares the agent's pools (its idle sockets are the agent's), but the agent object is never
+ * changed: patching its `createConnection` would change every request of the process through it
+ * (`https.globalAgent`, say), and a warm-up is this package's business only.
+ */
+const views = new WeakMap<http.Agent, { view: http.Agent; parking: Parking }>();
+
+export function agentFor(own: http.Agent): http.Agent {
+  return views.get(own)?.view ?? own;
+}
+
+/** The view of a caller's agent, and its parking, made on the first warm-up through it. */
+function viewOf(agent: http.Agent): { view: http.Agent; parking: Parking } {
+  const known = views.get(agent);
+  if (known) return known;
+  const tlsOptions = agent instanceof https.Agent ? (agent.options as https.AgentOptions) : {};
+  const parking = new Parking((url, timeoutMs, done) => {
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const secure = url.protocol === 'https:';
+    const port = Number(hostPort(host, url.port, url.protocol).split(':').pop());
+    const socket = agent.createConnection({
+      ...(secure ? tlsOptions : {}),
+      host,
+      port,
+      ...(secure && isIP(host) === 0 ? { servername: host } : {}),
+    }) as Socket | undefined;
+    if (!socket) return done(null);
+    whenConnected(socket, secure, timeoutMs, done);
+  });
+  const view = Object.create(agent, {
+    createConnection: {
+      // NOTE: the agent's own method, called on the view: agents that keep state for it (agent-base's proxy
+      // agents set `currentSocket` in `createSocket`) find that state on the view, where it was set.
+      value: function (this: http.Agent, options: http.ClientRequestArgs, callback: (err: Error | null, s: Duplex) => void) {
+        const key = hostPort(String(options.host ?? 'localhost'), options.port ?? '', secureOf(agent));
+        return parking.take(key) ?? agent.createConnection.call(this, options, callback);
+      },
+    },
+  }) as http.Agent;
+  const made = { view, parking };
+  views.set(agent, made);
+  return made;
+}
+
+function secureOf(agent: http.Agent): string {
+  return agent instanceof https.Agent ? 'https:' : 'http:';
+}
+
+/**
+ * Sockets an agent holds for `host:port`, idle or busy, all local addresses and TLS settings together.
  * NOTE: a busy socket counts: it is free again long before a user comes back from the consent page, so under
  * load (every socket busy at the instant of a first leg) no extra connection is opened for each login.
  */
-function openSockets(agent: http.Agent, key: string): number {
+function agentSockets(agent: http.Agent, key: string): number {
   let count = 0;
   for (const pool of [agent.freeSockets, agent.sockets]) {
     for (const [name, sockets] of Object.entries(pool)) {
@@ -98,54 +122,6 @@ function openSockets(agent: http.Agent, key: string): number {
   return count;
 }
 
-/** Opens one connection (TCP, plus TLS for https) and parks it for the agent; any failure is silent. */
-function openOne(pool: WarmPool, agent: http.Agent, url: URL, key: string, timeoutMs: number, done: () => void): void {
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const secure = url.protocol === 'https:';
-  const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
-  const tlsOptions = secure && agent instanceof https.Agent ? agent.options : undefined;
-  let socket: Socket;
-  try {
-    socket = pool.open({
-      ...tlsOptions,
-      host,
-      port,
-      ...(secure && isIP(host) === 0 ? { servername: host } : {}),
-    }) as Socket;
-  } catch {
-    done();
-    return;
-  }
-  socket.unref();
-  let settled = false;
-  const parked: Parked = { socket, release: () => undefined };
-  const fail = (): void => {
-    parked.release();
-    const sockets = pool.ready.get(key);
-    const at = sockets?.indexOf(parked) ?? -1;
-    if (sockets && at >= 0) sockets.splice(at, 1);
-    socket.destroy();
-    if (!settled) done();
-    settled = true;
-  };
-  const connected = (): void => {
-    socket.setTimeout(IDLE_SOCKET_MS);
-    pool.ready.set(key, [...(pool.ready.get(key) ?? []), parked]);
-    settled = true;
-    done();
-  };
-  const event = secure ? 'secureConnect' : 'connect';
-  parked.release = () => {
-    socket.off('error', fail).off('close', fail).off('timeout', fail).off(event, connected);
-    socket.setTimeout(0);
-    socket.ref();
-  };
-  socket.on('error', fail).on('close', fail).once(event, connected);
-  // Until connected: the call's time limit. Once parked: as long as an idle keep-alive socket.
-  socket.setTimeout(timeoutMs);
-  socket.on('timeout', fail);
-}
-
 /** A connection the callback will need: where, and how many at once. */
 export interface WarmUpTarget {
   url: string;
@@ -153,26 +129,24 @@ export interface WarmUpTarget {
 }
 
 /**
- * Opens, in the background, the connections a callback will need and the agent lacks: TCP + TLS only, no
+ * Opens, in the background, the connections a callback will need and the pool lacks: TCP + TLS only, no
  * HTTP request (Bitbucket limits anonymous requests to 60 an hour per IP). At most one warm-up per origin
  * is in flight; a failure costs nothing and is not reported: the callback then opens its own connection.
+ * Nothing is opened ahead through the environment's proxy (the tunnel is made per connection by the proxy).
  */
 export function preconnect(targets: readonly WarmUpTarget[], own: http.Agent | undefined, timeoutMs: number): void {
+  if (!own && envProxyDispatcher()) return;
   for (const target of targets) {
     try {
       const url = new URL(target.url);
-      const agent = agentFor(url, own);
-      const pool = poolOf(agent);
-      const key = hostPort(url.hostname, url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : url.port);
-      if (pool.inFlight.has(key)) continue;
-      const missing = target.sockets - openSockets(agent, key) - (pool.ready.get(key)?.length ?? 0);
-      if (missing <= 0) continue;
-      pool.inFlight.add(key);
-      let pending = missing;
-      const done = (): void => {
-        if (--pending === 0) pool.inFlight.delete(key);
-      };
-      for (let i = 0; i < missing; i++) openOne(pool, agent, url, key, timeoutMs, done);
+      const key = hostPort(url.hostname, url.port, url.protocol);
+      if (own) {
+        const { parking } = viewOf(own);
+        parking.warm(url, key, target.sockets - agentSockets(own, key) - parking.count(key), timeoutMs);
+      } else {
+        const { pool, parking } = originPool(url);
+        parking.warm(url, key, target.sockets - pool.stats.connected - parking.count(key), timeoutMs);
+      }
     } catch {
       // NOTE: a warm-up is an optimisation: nothing about it may fail a sign-in.
     }

@@ -1,0 +1,37 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { agentFor } from './connections';
+import { TransportError, type Call, type HttpRequest } from './call';
+
+/**
+ * Sends a call through the caller's own `agent` (a proxy agent, say) with Node's `http.request`; the
+ * deadline is the caller's (`call.finish`). Returns how to abort it.
+ */
+export function requestViaAgent(request: HttpRequest & { agent: http.Agent }, call: Call): (err: Error) => void {
+  const { url, target, headers, finish } = call;
+  if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
+  const transport = url.protocol === 'https:' ? https : http;
+  const req = transport.request(url, { method: request.method, headers, agent: agentFor(request.agent) });
+  req.on('error', (cause) => finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause })));
+  req.on('response', (res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > request.maxBytes) {
+        finish(new TransportError('too_large', `${target} answered with more than ${request.maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    res.on('end', () =>
+      finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+    );
+    res.on('error', (cause) => finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause })));
+    res.on('close', () => {
+      if (!res.complete) finish(new TransportError('network', `${target} closed the connection mid-response`));
+    });
+  });
+  req.end(request.body);
+  return () => req.destroy();
+}
