@@ -2,73 +2,48 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { buildConnector, Pool, type Dispatcher } from 'undici';
-import { DEFAULT_TIMEOUT_MS } from './call';
 import { envProxyDispatcher } from './env-proxy';
-import { hostPort, IDLE_SOCKET_MS, Parking, whenConnected, type Opener } from './parking';
+import { hostPort, IDLE_SOCKET_MS, Parking, whenConnected } from './parking';
 
 export { IDLE_SOCKET_MS } from './parking';
 
 /** Most connections open at once to one origin; all may stay idle, so that a burst's connections are reused. */
 export const MAX_SOCKETS_PER_ORIGIN = 64;
 
-/** A pool of keep-alive connections to one origin, and the connections opened for it ahead of a callback. */
-interface OriginPool {
-  pool: Pool;
-  parking: Parking;
-}
+/** One keep-alive agent per origin, shared by every strategy of the process that brings no agent of its own. */
+const sharedAgents = new Map<string, http.Agent>();
 
-/** One undici pool per origin, shared by every strategy of the process that brings no agent of its own. */
-const sharedPools = new Map<string, OriginPool>();
-
-/** The shared pool of an origin, made on first use. */
-function originPool(url: URL): OriginPool {
-  let known = sharedPools.get(url.origin);
-  if (known) return known;
-  const connect = buildConnector({ timeout: DEFAULT_TIMEOUT_MS });
-  // NOTE: the connector's own time limit (the default call timeout) bounds a warm-up here.
-  const open: Opener = (target, _timeoutMs, done) =>
-    connect(
-      { hostname: target.hostname, host: target.host, protocol: target.protocol, port: target.port, servername: '' },
-      (err, socket) => done(err ? null : (socket as Socket)),
-    );
-  const parking = new Parking(open);
-  const pool = new Pool(url.origin, {
-    connections: MAX_SOCKETS_PER_ORIGIN,
-    keepAliveTimeout: IDLE_SOCKET_MS,
-    keepAliveMaxTimeout: IDLE_SOCKET_MS,
-    // NOTE: undici opens a connection through this hook only when the pool has none free; answering with a
-    // pre-opened one puts it in the pool exactly like one undici opened itself (kept alive, reused).
-    connect: (options, callback) => {
-      const parked = parking.take(hostPort(options.hostname, options.port, options.protocol));
-      // NOTE: undici expects the connector to answer later, as a real connect does; an answer from within the
-      // call leaves the client waiting with the socket and never sends the request.
-      if (parked) process.nextTick(callback, null, parked);
-      else connect(options, callback);
-    },
-  });
-  known = { pool, parking };
-  sharedPools.set(url.origin, known);
-  return known;
-}
-
-/** Where a call without an agent of the caller's goes: the environment's proxy when asked for, else the origin's pool. */
-export function dispatcherFor(url: URL): Dispatcher {
-  return envProxyDispatcher() ?? originPool(url).pool;
+/** The shared agent of `url`'s origin, made on first use. */
+function sharedAgent(url: URL): http.Agent {
+  let agent = sharedAgents.get(url.origin);
+  if (!agent) {
+    const options: https.AgentOptions = {
+      keepAlive: true,
+      timeout: IDLE_SOCKET_MS,
+      maxSockets: MAX_SOCKETS_PER_ORIGIN,
+      maxFreeSockets: MAX_SOCKETS_PER_ORIGIN,
+      // The most recently used socket first: the others age out instead of all staying half-used.
+      scheduling: 'lifo',
+    };
+    agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+    sharedAgents.set(url.origin, agent);
+  }
+  return agent;
 }
 
 /**
- * A caller's agent, as this package's calls use it: the agent itself, or, once a warm-up went through it, a view
- * of it whose `createConnection` hands over the pre-opened connections first.
+ * The agent of a call to `url`: the caller's own, else this process's keep-alive agent for the origin; once a
+ * warm-up went through it, a view of it whose `createConnection` hands over the pre-opened connections first.
  * NOTE: the view shares the agent's pools (its idle sockets are the agent's), but the agent object is never
- * changed: patching its `createConnection` would change every request of the process through it
+ * changed: patching a caller's `createConnection` would change every request of the process through it
  * (`https.globalAgent`, say), and a warm-up is this package's business only.
  */
-const views = new WeakMap<http.Agent, { view: http.Agent; parking: Parking }>();
-
-export function agentFor(own: http.Agent): http.Agent {
-  return views.get(own)?.view ?? own;
+export function agentFor(url: URL, own?: http.Agent): http.Agent {
+  const agent = own ?? sharedAgent(url);
+  return views.get(agent)?.view ?? agent;
 }
+
+const views = new WeakMap<http.Agent, { view: http.Agent; parking: Parking }>();
 
 /** The view of a caller's agent, and its parking, made on the first warm-up through it. */
 function viewOf(agent: http.Agent): { view: http.Agent; parking: Parking } {
@@ -140,13 +115,9 @@ export function preconnect(targets: readonly WarmUpTarget[], own: http.Agent | u
     try {
       const url = new URL(target.url);
       const key = hostPort(url.hostname, url.port, url.protocol);
-      if (own) {
-        const { parking } = viewOf(own);
-        parking.warm(url, key, target.sockets - agentSockets(own, key) - parking.count(key), timeoutMs);
-      } else {
-        const { pool, parking } = originPool(url);
-        parking.warm(url, key, target.sockets - pool.stats.connected - parking.count(key), timeoutMs);
-      }
+      const agent = own ?? sharedAgent(url);
+      const { parking } = viewOf(agent);
+      parking.warm(url, key, target.sockets - agentSockets(agent, key) - parking.count(key), timeoutMs);
     } catch {
       // NOTE: a warm-up is an optimisation: nothing about it may fail a sign-in.
     }

@@ -1,4 +1,6 @@
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
+import { IDLE_SOCKET_MS } from './parking';
 
 /** The proxy settings the environment gives, and undici's agent that follows them. */
 let current: { settings: string; dispatcher: Dispatcher } | undefined;
@@ -22,7 +24,14 @@ export function envProxyDispatcher(): Dispatcher | undefined {
   if (current?.settings !== settings) {
     // Calls under way on the previous settings finish on them.
     void current?.dispatcher.close().catch(() => undefined);
-    current = { settings, dispatcher: new EnvHttpProxyAgent({ keepAliveTimeout: 65_000, keepAliveMaxTimeout: 65_000 }) };
+    // NOTE: undici is loaded here, on opt-in only: it costs tens of milliseconds at require time and more on its
+    // first request, which every process would pay for nothing (guides/performance.md).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { EnvHttpProxyAgent } = require('undici') as typeof Undici;
+    current = {
+      settings,
+      dispatcher: new EnvHttpProxyAgent({ keepAliveTimeout: IDLE_SOCKET_MS, keepAliveMaxTimeout: IDLE_SOCKET_MS }),
+    };
   }
   return current.dispatcher;
 }

@@ -1,4 +1,5 @@
 import { TransportError, type Call, type HttpRequest, type HttpResponse } from './call';
+import { envProxyDispatcher } from './env-proxy';
 import { requestViaAgent } from './node-http';
 import { requestViaUndici } from './undici-http';
 
@@ -18,8 +19,9 @@ export {
  *
  * NOTE: the `oauth` library that passport-oauth1/-oauth2 use has no timeout at all, so a Bitbucket
  * that accepts the connection and never answers would hang the login forever. Every call to
- * Bitbucket, token exchange included, goes through here instead: undici's keep-alive pools by default
- * (about half the CPU of `http.request` per call), Node's `http.request` through a caller's own `agent`.
+ * Bitbucket, token exchange included, goes through here instead: Node's `http.request` on a keep-alive
+ * agent (the caller's own, or this process's for the origin), or undici through the environment's proxy when
+ * the process asks for it (`NODE_USE_ENV_PROXY=1`).
  */
 export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
@@ -51,8 +53,8 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     request.signal?.addEventListener('abort', onAbort);
     const call: Call = { url, target, headers, finish };
     try {
-      const { agent } = request;
-      abort = agent ? requestViaAgent({ ...request, agent }, call) : requestViaUndici(request, call);
+      const proxy = request.agent ? undefined : envProxyDispatcher();
+      abort = proxy ? requestViaUndici(proxy, request, call) : requestViaAgent(request, call);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       finish(new TransportError('network', `${target} failed: ${reason}`, { cause }));

@@ -4,14 +4,14 @@ import { agentFor } from './connections';
 import { TransportError, type Call, type HttpRequest } from './call';
 
 /**
- * Sends a call through the caller's own `agent` (a proxy agent, say) with Node's `http.request`; the
- * deadline is the caller's (`call.finish`). Returns how to abort it.
+ * Sends a call with Node's `http.request` on the caller's own `agent` (a proxy agent, say) or this process's
+ * keep-alive agent for the origin; the deadline is the caller's (`call.finish`). Returns how to abort it.
  */
-export function requestViaAgent(request: HttpRequest & { agent: http.Agent }, call: Call): (err: Error) => void {
+export function requestViaAgent(request: HttpRequest, call: Call): (err: Error) => void {
   const { url, target, headers, finish } = call;
   if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
   const transport = url.protocol === 'https:' ? https : http;
-  const req = transport.request(url, { method: request.method, headers, agent: agentFor(request.agent) });
+  const req = transport.request(url, { method: request.method, headers, agent: agentFor(url, request.agent) });
   req.on('error', (cause) => finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause })));
   req.on('response', (res) => {
     const chunks: Buffer[] = [];

@@ -1,15 +1,18 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { dispatcherFor } from './connections';
 import { TransportError, type Call, type HttpRequest } from './call';
 
 /**
- * Sends a call on this process's undici pool for the origin, through undici's handler interface (no
+ * Sends a call through an undici dispatcher (the environment's proxy), with undici's handler interface (no
  * stream, no promise per call: the cheapest way undici offers). undici follows no redirect and times out
  * the headers and each body chunk; the caller's deadline (`call.finish`) covers the whole call.
  * Returns how to abort it.
  */
-export function requestViaUndici(request: HttpRequest, call: Call): (err: Error) => void {
+export function requestViaUndici(
+  dispatcher: Dispatcher,
+  request: HttpRequest,
+  call: Call,
+): (err: Error) => void {
   const { url, target, finish } = call;
   const max = request.maxBytes;
   let controller: Dispatcher.DispatchController | undefined;
@@ -50,7 +53,7 @@ export function requestViaUndici(request: HttpRequest, call: Call): (err: Error)
       finish(network(target, cause));
     },
   };
-  dispatcherFor(url).dispatch(
+  dispatcher.dispatch(
     {
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
