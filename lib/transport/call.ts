@@ -59,5 +59,5 @@ export interface Call {
   target: string;
   headers: Record<string, string>;
   /** Settles the call once; an error also aborts whatever is still under way. */
-  finish(err: TransportError | null, response?: HttpResponse): void;
+  finish: (err: TransportError | null, response?: HttpResponse) => void;
 }

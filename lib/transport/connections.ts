@@ -49,7 +49,7 @@ const views = new WeakMap<http.Agent, { view: http.Agent; parking: Parking }>();
 function viewOf(agent: http.Agent): { view: http.Agent; parking: Parking } {
   const known = views.get(agent);
   if (known) return known;
-  const tlsOptions = agent instanceof https.Agent ? (agent.options as https.AgentOptions) : {};
+  const tlsOptions = agent instanceof https.Agent ? agent.options : {};
   const parking = new Parking((url, timeoutMs, done) => {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const secure = url.protocol === 'https:';
@@ -67,8 +67,12 @@ function viewOf(agent: http.Agent): { view: http.Agent; parking: Parking } {
     createConnection: {
       // NOTE: the agent's own method, called on the view: agents that keep state for it (agent-base's proxy
       // agents set `currentSocket` in `createSocket`) find that state on the view, where it was set.
-      value: function (this: http.Agent, options: http.ClientRequestArgs, callback: (err: Error | null, s: Duplex) => void) {
-        const key = hostPort(String(options.host ?? 'localhost'), options.port ?? '', secureOf(agent));
+      value: function (
+        this: http.Agent,
+        options: http.ClientRequestArgs,
+        callback: (err: Error | null, s: Duplex) => void,
+      ) {
+        const key = hostPort(options.host ?? 'localhost', options.port ?? '', secureOf(agent));
         return parking.take(key) ?? agent.createConnection.call(this, options, callback);
       },
     },

@@ -19,7 +19,7 @@ interface Parked {
 
 /** `host:port` of a URL, brackets off IPv6 literals, the scheme's port when none is given. */
 export function hostPort(hostname: string, port: string | number, protocol: string): string {
-  const p = port === '' || port === undefined ? (protocol === 'https:' ? 443 : 80) : port;
+  const p = port === '' ? (protocol === 'https:' ? 443 : 80) : port;
   return `${hostname.replace(/^\[(.*)\]$/, '$1')}:${p}`;
 }
 
@@ -95,7 +95,12 @@ export class Parking {
  * Waits for a socket being opened to connect (TLS included), within `timeoutMs`; any failure destroys it.
  * NOTE: `ref()` is left to whoever takes the socket: until then it keeps no process alive.
  */
-export function whenConnected(socket: Socket, secure: boolean, timeoutMs: number, done: (s: Socket | null) => void): void {
+export function whenConnected(
+  socket: Socket,
+  secure: boolean,
+  timeoutMs: number,
+  done: (s: Socket | null) => void,
+): void {
   socket.unref();
   const event = secure ? 'secureConnect' : 'connect';
   const fail = (): void => {

@@ -8,11 +8,7 @@ import { TransportError, type Call, type HttpRequest } from './call';
  * the headers and each body chunk; the caller's deadline (`call.finish`) covers the whole call.
  * Returns how to abort it.
  */
-export function requestViaUndici(
-  dispatcher: Dispatcher,
-  request: HttpRequest,
-  call: Call,
-): (err: Error) => void {
+export function requestViaUndici(dispatcher: Dispatcher, request: HttpRequest, call: Call): (err: Error) => void {
   const { url, target, finish } = call;
   const max = request.maxBytes;
   let controller: Dispatcher.DispatchController | undefined;
@@ -30,7 +26,7 @@ export function requestViaUndici(
     },
     onResponseStart(_c, statusCode, responseHeaders) {
       status = statusCode;
-      headers = responseHeaders as IncomingHttpHeaders;
+      headers = responseHeaders;
     },
     onResponseData(c, chunk) {
       size += chunk.length;
@@ -42,7 +38,8 @@ export function requestViaUndici(
       chunks.push(chunk);
     },
     onResponseEnd() {
-      const body = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      const body =
+        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
       // NOTE: undici frees the connection in a `setImmediate` queued after this returns ("a full event loop
       // cycle" before reuse); settling in an immediate queued after that one lets the callback's next call reuse
       // it, where settling at once would open one more connection for each phase of the callback.

@@ -181,6 +181,35 @@ describe('the agent option', () => {
     });
   });
 
+  it('never changes the given agent: https.globalAgent keeps its own createConnection, and still no connection is opened in the callback', async () => {
+    // NOTE: the mock speaks plain http; the global agent of `http` stands in for https.globalAgent, which a
+    // patched createConnection would turn, for every HTTPS request of the process, into this package's warm-up.
+    const agent = http.globalAgent;
+    const own = Object.getOwnPropertyNames(agent).sort();
+    const createConnection = agent.createConnection;
+    await withRig(oauth2({ agent, preconnect: true }), async (r) => {
+      const browser = r.app.agent();
+      const callbackPath = await firstLeg(r, browser, 2);
+      expect(Object.getOwnPropertyNames(agent).sort()).toEqual(own);
+      expect(agent.createConnection).toBe(createConnection);
+      const before = r.mock.connectionCount;
+      expect((await browser.get(callbackPath)).status).toBe(200);
+      expect(r.mock.connectionCount).toBe(before);
+      // The pre-opened connections joined the agent's own pool: its next request there reuses one.
+      const reused = await new Promise<boolean>((resolve, reject) => {
+        const req = http.get(`${r.mock.url}/2.0/user`, { agent }, (res) => {
+          res.resume();
+          resolve(req.reusedSocket);
+        });
+        req.on('error', reject);
+      });
+      expect(reused).toBe(true);
+      expect(r.mock.connectionCount).toBe(before);
+    });
+    expect(Object.getOwnPropertyNames(agent).sort()).toEqual(own);
+    expect(agent.createConnection).toBe(createConnection);
+  });
+
   it('is checked at construction', () => {
     const build = (extra: object) => () =>
       new BitbucketOAuth2Strategy(
