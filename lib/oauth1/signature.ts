@@ -1,4 +1,5 @@
-import { createHmac, createSign, createVerify, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSign, createVerify, timingSafeEqual } from 'node:crypto';
+import { randomText } from '../sign-in/random';
 
 /** The signature methods Bitbucket accepts: HMAC-SHA1 (Cloud and Data Center), PLAINTEXT, RSA-SHA1 (Data Center). */
 export type SignatureMethod = 'HMAC-SHA1' | 'PLAINTEXT' | 'RSA-SHA1';
@@ -119,7 +120,7 @@ export function authorizationHeader(options: SignRequestOptions): string {
   const { credentials } = options;
   const protocol: Record<string, string> = {
     oauth_consumer_key: credentials.consumerKey,
-    oauth_nonce: options.nonce ?? randomBytes(16).toString('hex'),
+    oauth_nonce: options.nonce ?? randomText(16, 'hex'),
     oauth_signature_method: credentials.signatureMethod,
     oauth_timestamp: options.timestamp ?? String(Math.floor(Date.now() / 1000)),
     oauth_version: '1.0',

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
+import { randomText } from '../sign-in/random';
 import { missingSession, noMatchMessage, type PendingLogins } from '../sign-in/pending-logins';
 
 /** passport-oauth2's `loaded` callback: `ok` is `true` or the PKCE verifier; the third argument is the
@@ -24,7 +24,7 @@ export class PendingLoginStateStore {
     callback: (err: Error | null, state?: string) => void,
   ): void {
     // 32 random bytes: the state is the only thing that ties the callback to this browser's sign-in.
-    const handle = randomBytes(32).toString('base64url');
+    const handle = randomText(32, 'base64url');
     try {
       this.pending.add(req, {
         handle,
