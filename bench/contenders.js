@@ -1,7 +1,8 @@
 'use strict';
 // The five strategies `make bench` compares, each built against the mock Bitbucket's URLs the way its
 // README says, with the same verify callback. Peers get the mock's URLs in the shape their defaults have.
-const { BitbucketOAuth2Strategy, BitbucketStrategy } = require('../dist');
+// BENCH_DIST: another build of this package (bench/ab.js compares two builds side by side).
+const { BitbucketOAuth2Strategy, BitbucketStrategy } = require(process.env.BENCH_DIST ?? '../dist');
 const PeerOAuth2 = require('passport-bitbucket-oauth2').Strategy;
 const PeerOAuth20 = require('passport-bitbucket-oauth20').Strategy;
 const PeerOAuth1 = require('passport-bitbucket').Strategy;
