@@ -6,6 +6,7 @@ import type { TraceTarget } from '../observe/channels';
 import type { ResolvedLimits } from '../options/common';
 import type { ProfileSettings } from '../options/sources';
 import type { BitbucketProfile } from '../parse/profile-types';
+import { warmUpCallbackCode } from '../parse/warm-up';
 
 /** Where a strategy reads the user from, and who reads (for the `passport-bitbucket-oauth:api` channel and the debug log). */
 export interface ProfileSources extends ProfileSettings {
@@ -27,6 +28,7 @@ export interface ProfileLoader {
  * (Bearer for OAuth 2.0, an OAuth 1.0a signature otherwise).
  */
 export function createProfileLoader(sources: ProfileSources, limits: ResolvedLimits): ProfileLoader {
+  warmUpCallbackCode(sources.deployment);
   // The callback's calls: the token, then the profile's (Cloud: in parallel; Data Center: whoami, then the user).
   const profileCalls =
     sources.deployment === 'datacenter'
