@@ -73,4 +73,4 @@ class Browser {
   }
 }
 
-module.exports = { Browser, driverAgents };
+module.exports = { Browser, driverAgents, get };

@@ -12,9 +12,11 @@ function stats(values) {
 const COLUMNS = [
   ['warmMs', 'warm callback ms', 1],
   ['warmRoundTrips', 'implied round trips', 1],
+  ['warmOverMs', 'warm ms over 2 RT', 1],
   ['coldMs', 'cold callback ms', 0],
   ['firstRunMs', 'first callback ms, no delays', 0],
   ['coldRoundTrips', 'cold round trips (net)', 1],
+  ['coldOverMs', 'cold ms over 2 RT', 1],
   ['coldConnections', 'new conns in cold callback', 0],
   ['cpuMsPerLogin', 'CPU ms/login', 2],
   ['loginsPerSecond', 'logins/s (c=20)', 0],
@@ -35,7 +37,7 @@ function cell(value, digits) {
 const median = (value) => (typeof value === 'number' ? value : value?.median);
 
 /** The results as a Markdown table, then the ratios ours ÷ peer. */
-function renderTable(results, { callMs }) {
+function renderTable(results, { callMs, roundTripMs }) {
   const lines = [];
   lines.push(`| strategy | ${COLUMNS.map(([, title]) => title).join(' | ')} |`);
   lines.push(`| --- | ${COLUMNS.map(() => '---:').join(' | ')} |`);
@@ -46,6 +48,11 @@ function renderTable(results, { callMs }) {
     }
     lines.push(`| ${r.name} | ${COLUMNS.map(([key, , digits]) => cell(r[key], digits)).join(' | ')} |`);
   }
+  lines.push('');
+  lines.push(
+    `RT: one call to the delayed mock as a client measures it, ${roundTripMs.toFixed(1)} ms (${callMs} ms of delay + ` +
+      'the timer\'s lateness + the mock\'s work); "over 2 RT" = the callback minus two of them.',
+  );
   lines.push('');
   lines.push(`Ratios ours ÷ peer (medians, same run; ${callMs} ms per Bitbucket call):`);
   lines.push('');

@@ -1,6 +1,13 @@
 import { BitbucketAPIError, excerpt } from '../errors';
 import { redact } from '../redact';
-import { describeEndpoint, httpRequest, TransportError, type HttpLimits, type HttpResponse } from '../transport/http';
+import {
+  describeEndpoint,
+  httpRequest,
+  TransportError,
+  type Cancellation,
+  type HttpLimits,
+  type HttpResponse,
+} from '../transport/http';
 import { invalidResponse, isObject, optionalString, optionalStringArray, parseJSON } from '../parse/narrow';
 import type { TraceTarget } from '../observe/channels';
 import { traceAPICall, type StatusNote } from '../observe/trace-calls';
@@ -13,7 +20,8 @@ export interface APIContext extends HttpLimits {
   authorize: Authorizer;
   /** Most emails pages followed before giving up. */
   maxEmailPages: number;
-  signal?: AbortSignal;
+  /** Cancels this call when another read of the same login failed. */
+  cancellation?: Cancellation;
   /** Who asks, for the `passport-bitbucket-oauth:api` channel and the debug log. */
   trace: TraceTarget;
 }
@@ -111,7 +119,7 @@ async function sendGet(url: string, ctx: APIContext, note: StatusNote): Promise<
       timeoutMs: ctx.timeoutMs,
       maxBytes: ctx.maxBytes,
       agent: ctx.agent,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.cancellation ? { cancellation: ctx.cancellation } : {}),
     });
   } catch (err) {
     if (err instanceof TransportError) {

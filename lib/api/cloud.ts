@@ -1,6 +1,7 @@
 import { parseCloudProfile } from '../parse/profile';
 import type { BitbucketProfile } from '../parse/profile-types';
 import type { WorkspaceSettings } from '../options/sources';
+import { Cancellation } from '../transport/http';
 import { getJSON, type APIContext } from './authorized-get';
 import { fetchEmails, type EmailsResult } from './emails';
 import { fetchWorkspaces } from './workspaces';
@@ -20,12 +21,12 @@ export interface CloudProfileSources {
  * request outlives the login.
  */
 export async function fetchCloudProfile(sources: CloudProfileSources, ctx: APIContext): Promise<BitbucketProfile> {
-  const cancel = new AbortController();
-  const shared = { ...ctx, signal: cancel.signal };
+  const cancellation = new Cancellation();
+  const shared = { ...ctx, cancellation };
   const failures: unknown[] = [];
   const firstFailureCancels = (err: unknown): never => {
     failures.push(err);
-    cancel.abort();
+    cancellation.cancel();
     throw err;
   };
   const userCall = getJSON(sources.userProfileURL, shared).catch(firstFailureCancels);

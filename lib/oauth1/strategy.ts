@@ -6,6 +6,7 @@ import { InternalOAuthError, TokenEndpointFailure, withCause } from '../errors';
 import { perRequestCallbackProblem } from '../options/endpoints';
 import type { PendingLogins } from '../sign-in/pending-logins';
 import { createProfileLoader, settle, type ProfileLoader } from '../api/profile-loader';
+import { warmUpOAuth1Callback } from './warm-up';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../parse/profile-types';
 import { gateProfile } from '../sign-in/carry';
@@ -74,6 +75,7 @@ export class BitbucketStrategy extends OAuthStrategy {
     this.pending = settings.pending;
     this.credentials = settings.client.credentials;
     this.loadProfile = createProfileLoader({ ...settings.profile, trace: settings.client.trace }, settings.limits);
+    warmUpOAuth1Callback(this.deployment);
     // NOTE: node-oauth's token requests have no timeout and no size limit; passport-oauth1 calls
     // these two methods only, so they are replaced by signed requests on this package's HTTP client.
     const { requestTokenURL, accessTokenURL } = settings.passport;

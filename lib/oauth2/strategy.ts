@@ -7,6 +7,7 @@ import type { Deployment } from '../bitbucket';
 import { perRequestCallbackProblem } from '../options/endpoints';
 import type { PendingLogins } from '../sign-in/pending-logins';
 import { createProfileLoader, settle, type ProfileLoader } from '../api/profile-loader';
+import { warmUpOAuth2Callback } from './warm-up';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../parse/profile-types';
 import { gateProfile } from '../sign-in/carry';
@@ -82,6 +83,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     this.pending = settings.pending;
     this.tokenClient = settings.tokenClient;
     this.loadProfile = createProfileLoader({ ...settings.profile, trace: settings.tokenClient.trace }, settings.limits);
+    warmUpOAuth2Callback(this.deployment);
     // NOTE: node-oauth posts the client secret in the body, parses any body as a token and has
     // no timeout; passport-oauth2 calls this one method for the code exchange, so it is replaced.
     // Failures go back raw: passport-oauth2 turns them into TokenError (via parseErrorResponse) or InternalOAuthError.

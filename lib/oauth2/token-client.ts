@@ -21,10 +21,18 @@ export interface TokenClient extends HttpLimits {
   trace: TraceTarget;
 }
 
+/** Each client's Basic header, made once: the same on every request. */
+const basicHeaders = new WeakMap<TokenClient, string>();
+
 /** HTTP Basic credentials as RFC 6749 §2.3.1 says: form-encode each part, then base64. */
-function basicCredentials(id: string, secret: string): string {
-  const encode = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+');
-  return 'Basic ' + Buffer.from(`${encode(id)}:${encode(secret)}`).toString('base64');
+function basicCredentials(client: TokenClient): string {
+  let header = basicHeaders.get(client);
+  if (header === undefined) {
+    const encode = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+');
+    header = 'Basic ' + Buffer.from(`${encode(client.clientID)}:${encode(client.clientSecret)}`).toString('base64');
+    basicHeaders.set(client, header);
+  }
+  return header;
 }
 
 /**
@@ -59,7 +67,7 @@ async function sendTokenRequest(
     Accept: 'application/json',
   };
   if (client.clientAuthentication === 'basic') {
-    headers.Authorization = basicCredentials(client.clientID, client.clientSecret);
+    headers.Authorization = basicCredentials(client);
   } else {
     form.set('client_id', client.clientID);
     form.set('client_secret', client.clientSecret);

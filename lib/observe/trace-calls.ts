@@ -11,6 +11,13 @@ import {
 import { apiLog, protocolLog } from './debug-log';
 import { describeError, endpointOf, errorFacts, pageOf, since } from './facts';
 
+/** Whether a token request or REST call of `protocol` would be seen: a subscriber to our channels, or `DEBUG`. */
+export function callsObserved(protocol: 'oauth2' | 'oauth1'): boolean {
+  return (
+    listened(tokenChannel) !== null || listened(apiChannel) !== null || protocolLog(protocol).enabled || apiLog.enabled
+  );
+}
+
 /** Where the HTTP status of a call is noted as soon as the answer arrives. */
 export interface StatusNote {
   status?: number;

@@ -1,4 +1,5 @@
 import type * as http from 'node:http';
+import { urlToHttpOptions } from 'node:url';
 
 /** Default time limit for one call to Bitbucket, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -21,7 +22,36 @@ export interface HttpRequest extends HttpLimits {
   url: string;
   headers?: Record<string, string>;
   body?: string;
-  signal?: AbortSignal;
+  /** Ends the call early when cancelled (another read of the same login failed). */
+  cancellation?: Cancellation;
+}
+
+/**
+ * Cancels the calls that share it: the parallel reads of one login, when one of them fails.
+ * NOTE: not an `AbortController`: its `EventTarget` (creating the signal, adding and removing a listener per
+ * call) showed in the CPU profile of every login, for a cancellation that almost never happens.
+ */
+export class Cancellation {
+  #cancelled = false;
+  readonly #listeners = new Set<() => void>();
+
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+
+  /** Cancels once: every listener is called, in the order they were added. */
+  cancel(): void {
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    for (const listener of this.#listeners) listener();
+    this.#listeners.clear();
+  }
+
+  /** Calls `listener` on cancellation; returns how to stop listening. */
+  onCancel(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
 }
 
 /** A complete response. Redirects are returned as they are, never followed. */
@@ -46,15 +76,45 @@ export class TransportError extends Error {
   }
 }
 
+/** A URL as every call to it needs it, parsed once. */
+export interface ParsedURL {
+  url: URL;
+  /** Origin and path, without the query string: what messages name. */
+  endpoint: string;
+  /** `http.request`'s options for it, without method, headers and agent. */
+  options: http.RequestOptions;
+}
+
+/** The URLs parsed lately: a strategy calls a handful (the token URL, the user's, the first emails page). */
+const parsedURLs = new Map<string, ParsedURL>();
+const MAX_PARSED_URLS = 64;
+
+/**
+ * `url` parsed, from a small cache. Throws a `TypeError` when it is no URL.
+ * NOTE: parsing the same three URLs on every login (and once more for each message) showed in the CPU profile;
+ * the cache is emptied when full, so that `next` links of Bitbucket's pages cannot make it grow.
+ */
+export function parseURL(url: string): ParsedURL {
+  let parsed = parsedURLs.get(url);
+  if (parsed === undefined) {
+    const u = new URL(url);
+    parsed = Object.freeze({ url: u, endpoint: `${u.origin}${u.pathname}`, options: urlToHttpOptions(u) });
+    if (parsedURLs.size >= MAX_PARSED_URLS) parsedURLs.clear();
+    parsedURLs.set(url, parsed);
+  }
+  return parsed;
+}
+
 /** The endpoint without its query string, for messages. */
 export function describeEndpoint(method: string, url: string): string {
-  const u = new URL(url);
-  return `${method} ${u.origin}${u.pathname}`;
+  return `${method} ${parseURL(url).endpoint}`;
 }
 
 /** What both transports do with a request: its parsed URL, its headers, and how it ends. */
 export interface Call {
   url: URL;
+  /** `http.request`'s options for the URL. */
+  options: http.RequestOptions;
   /** `METHOD origin/path`, for messages. */
   target: string;
   headers: Record<string, string>;

@@ -8,10 +8,12 @@ import { TransportError, type Call, type HttpRequest } from './call';
  * keep-alive agent for the origin; the deadline is the caller's (`call.finish`). Returns how to abort it.
  */
 export function requestViaAgent(request: HttpRequest, call: Call): (err: Error) => void {
-  const { url, target, headers, finish } = call;
+  const { url, options, target, headers, finish } = call;
   if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
   const transport = url.protocol === 'https:' ? https : http;
-  const req = transport.request(url, { method: request.method, headers, agent: agentFor(url, request.agent) });
+  // NOTE: options, not the URL: Node would convert the URL into these on every call. A fresh object each time,
+  // since `http.request` writes into the options it is given.
+  const req = transport.request({ ...options, method: request.method, headers, agent: agentFor(url, request.agent) });
   req.on('error', (cause) => finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause })));
   req.on('response', (res) => {
     const chunks: Buffer[] = [];
@@ -24,9 +26,18 @@ export function requestViaAgent(request: HttpRequest, call: Call): (err: Error) 
       }
       chunks.push(chunk);
     });
-    res.on('end', () =>
-      finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-    );
+    res.on('end', () => {
+      const body =
+        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      finish(null, {
+        status: res.statusCode ?? 0,
+        // NOTE: read on demand: Node builds the headers object on first access, and a successful call needs none.
+        get headers() {
+          return res.headers;
+        },
+        body,
+      });
+    });
     res.on('error', (cause) => finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause })));
     res.on('close', () => {
       if (!res.complete) finish(new TransportError('network', `${target} closed the connection mid-response`));

@@ -1,0 +1,155 @@
+/**
+ * The callback's calls warmed up at construction (issue 22): building the first strategy of a protocol and
+ * deployment runs one whole callback's calls (the token request, then the profile reads) through Node's HTTP
+ * client and this package's transport, on connections that never leave the process. Seen from outside: the
+ * ClientRequests Node creates (async_hooks), no socket, no DNS lookup, nothing left running after the next
+ * event-loop turn, and nothing at all when anyone could see it (DEBUG, our channels, Node's HTTP client channels,
+ * an instrumented `http.request`).
+ */
+import { createHook } from 'node:async_hooks';
+import * as dc from 'node:diagnostics_channel';
+import * as http from 'node:http';
+import createDebug from 'debug';
+
+type Lib = typeof import('passport-bitbucket-oauth');
+
+/** A fresh copy of the package, as a new process loads it: nothing warmed up yet. */
+function freshLib(): Lib {
+  let lib: Lib | undefined;
+  jest.isolateModules(() => {
+    lib = jest.requireActual<Lib>('passport-bitbucket-oauth');
+  });
+  if (lib === undefined) throw new Error('the package did not load');
+  return lib;
+}
+
+const verify = (...args: unknown[]): void => {
+  (args.at(-1) as (err: null, user: object) => void)(null, {});
+};
+const CALLBACK = 'http://127.0.0.1:3000/auth/bitbucket/callback';
+type Build = (lib: Lib) => object;
+const builds: Record<string, Build> = {
+  'OAuth 2.0, Cloud': (lib) =>
+    new lib.BitbucketOAuth2Strategy({ clientID: 'id', clientSecret: 'secret', callbackURL: CALLBACK }, verify),
+  'OAuth 2.0, Data Center': (lib) =>
+    new lib.BitbucketOAuth2Strategy(
+      { clientID: 'id', clientSecret: 'secret', callbackURL: CALLBACK, baseURL: 'https://bitbucket.example.com' },
+      verify,
+    ),
+  'OAuth 1.0a, Cloud': (lib) =>
+    new lib.BitbucketStrategy({ consumerKey: 'key', consumerSecret: 'secret', callbackURL: CALLBACK }, verify),
+  'OAuth 1.0a, Data Center': (lib) =>
+    new lib.BitbucketStrategy(
+      { consumerKey: 'key', consumerSecret: 'secret', callbackURL: CALLBACK, baseURL: 'https://bitbucket.example.com' },
+      verify,
+    ),
+};
+
+/** The async resources created, by type, while `run` builds strategies and until the next immediate. */
+async function resourcesDuring(run: () => unknown): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const hook = createHook({
+    init(_id, type) {
+      counts[type] = (counts[type] ?? 0) + 1;
+    },
+  }).enable();
+  try {
+    run();
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    hook.disable();
+  }
+  return counts;
+}
+
+function countsOf(types: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const type of types) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
+
+const NETWORK = ['TCPWRAP', 'TCPCONNECTWRAP', 'GETADDRINFOREQWRAP', 'TLSWRAP', 'PIPEWRAP'];
+
+describe.each(Object.entries(builds))('%s', (_kind, build) => {
+  it('runs the token call and the profile calls once, in memory, over before the next event-loop turn', async () => {
+    const lib = freshLib();
+    const activeBefore = countsOf(process.getActiveResourcesInfo());
+    const first = await resourcesDuring(() => build(lib));
+    // Token, then user + emails (Cloud) or whoami + user (Data Center): the profile calls only follow a token.
+    expect(first.HTTPCLIENTREQUEST).toBe(3);
+    for (const type of NETWORK) expect(first[type]).toBeUndefined();
+    // Nothing of the warm-up is left: no timer, no socket (the test runner's own come and go).
+    const activeAfter = countsOf(process.getActiveResourcesInfo());
+    for (const [type, count] of Object.entries(activeAfter))
+      expect([type, count]).toEqual([type, Math.min(count, activeBefore[type] ?? 0)]);
+    // Once per process: the second strategy of the same kind warms nothing up.
+    const second = await resourcesDuring(() => build(lib));
+    expect(second.HTTPCLIENTREQUEST).toBeUndefined();
+  });
+});
+
+describe('the warm-up is skipped when anyone could see it', () => {
+  const build: Build = (lib) =>
+    new lib.BitbucketOAuth2Strategy({ clientID: 'id', clientSecret: 'secret', callbackURL: CALLBACK }, verify);
+
+  it('with a subscriber to Node’s HTTP client channel, who sees nothing', async () => {
+    const seen: unknown[] = [];
+    const onRequest = (message: unknown): void => void seen.push(message);
+    dc.subscribe('http.client.request.start', onRequest);
+    try {
+      const lib = freshLib();
+      expect((await resourcesDuring(() => build(lib))).HTTPCLIENTREQUEST).toBeUndefined();
+      expect(seen).toEqual([]);
+    } finally {
+      dc.unsubscribe('http.client.request.start', onRequest);
+    }
+  });
+
+  it('with a subscriber to the token channel, which receives no event', async () => {
+    const starts: unknown[] = [];
+    const token = dc.tracingChannel('passport-bitbucket-oauth:token');
+    const record = (m: unknown): void => void starts.push(m);
+    const handlers = { start: record, end: record, asyncStart: record, asyncEnd: record, error: record };
+    token.subscribe(handlers);
+    try {
+      const lib = freshLib();
+      expect((await resourcesDuring(() => build(lib))).HTTPCLIENTREQUEST).toBeUndefined();
+      expect(starts).toEqual([]);
+    } finally {
+      token.unsubscribe(handlers);
+    }
+  });
+
+  it('with DEBUG on for this package, which logs nothing', async () => {
+    const lines: string[] = [];
+    const log = jest
+      .spyOn(createDebug, 'log')
+      .mockImplementation((...args: unknown[]) => void lines.push(String(args)));
+    const previous = createDebug.disable();
+    createDebug.enable('passport-bitbucket-oauth*');
+    try {
+      const lib = freshLib();
+      expect((await resourcesDuring(() => build(lib))).HTTPCLIENTREQUEST).toBeUndefined();
+      expect(lines).toEqual([]);
+    } finally {
+      createDebug.disable();
+      if (previous) createDebug.enable(previous);
+      log.mockRestore();
+    }
+  });
+
+  it('with `http.request` wrapped by an APM, which is never called', async () => {
+    // The module object itself, as an APM's instrumentation patches it (not this file's import of it).
+    const httpModule = jest.requireActual<{ request: typeof http.request }>('node:http');
+    const original = httpModule.request;
+    const wrapped = jest.fn((...args: Parameters<typeof http.request>) => original(...args));
+    httpModule.request = wrapped as unknown as typeof http.request;
+    try {
+      const lib = freshLib();
+      expect((await resourcesDuring(() => build(lib))).HTTPCLIENTREQUEST).toBeUndefined();
+      expect(wrapped).not.toHaveBeenCalled();
+    } finally {
+      httpModule.request = original;
+    }
+  });
+});
