@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { parseURL } from './call';
 import { envProxyDispatcher } from './env-proxy';
 import { hostPort, IDLE_SOCKET_MS, Parking, whenConnected } from './parking';
 
@@ -92,10 +93,12 @@ function secureOf(agent: http.Agent): string {
  * load (every socket busy at the instant of a first leg) no extra connection is opened for each login.
  */
 function agentSockets(agent: http.Agent, key: string): number {
+  const prefix = `${key}:`;
   let count = 0;
   for (const pool of [agent.freeSockets, agent.sockets]) {
-    for (const [name, sockets] of Object.entries(pool)) {
-      if (name.startsWith(`${key}:`)) count += sockets?.length ?? 0;
+    // NOTE: `for…in`, not `Object.entries`: this runs at every first leg, and the pools are plain objects.
+    for (const name in pool) {
+      if (name.startsWith(prefix)) count += pool[name]?.length ?? 0;
     }
   }
   return count;
@@ -117,7 +120,8 @@ export function preconnect(targets: readonly WarmUpTarget[], own: http.Agent | u
   if (!own && envProxyDispatcher()) return;
   for (const target of targets) {
     try {
-      const url = new URL(target.url);
+      // Parsed once per URL (`parseURL`'s cache), not at every first leg.
+      const { url } = parseURL(target.url);
       const key = hostPort(url.hostname, url.port, url.protocol);
       const agent = own ?? sharedAgent(url);
       const { parking } = viewOf(agent);
