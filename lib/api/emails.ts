@@ -3,6 +3,7 @@ import { invalidResponse } from '../parse/narrow';
 import { parseEmailsPage } from '../parse/profile';
 import type { BitbucketEmail, BitbucketEmailsError } from '../parse/profile-types';
 import { getJSON, type APIContext } from './authorized-get';
+import { parseURL } from '../transport/http';
 import { nextPageURL, withoutPagelen, withPagelen } from './pages';
 
 /** Every address on every emails page, or why the login goes on without them. */
@@ -18,7 +19,8 @@ export interface EmailsResult {
  */
 export async function fetchEmails(emailsURL: string, ctx: APIContext): Promise<EmailsResult> {
   const first = withPagelen(emailsURL);
-  const origin = new URL(first).origin;
+  // The first page's URL is the same at every login: parsed once (`parseURL`'s cache).
+  const { origin } = parseURL(first).url;
   const seen = new Set<string>();
   const emails: BitbucketEmail[] = [];
   let url: string | null = first;

@@ -1,4 +1,5 @@
 import { getJSON, type APIContext } from './authorized-get';
+import { parseURL } from '../transport/http';
 import { nextPageURL, withoutPagelen, withPagelen } from './pages';
 import { BitbucketAPIError } from '../errors';
 import { invalidResponse } from '../parse/narrow';
@@ -17,7 +18,8 @@ import { isAllowedWorkspace, parseWorkspacesPage } from '../parse/workspaces';
  */
 export async function fetchWorkspaces(settings: WorkspaceSettings, ctx: APIContext): Promise<BitbucketWorkspace[]> {
   const first = withPagelen(settings.url);
-  const origin = new URL(first).origin;
+  // The first page's URL is the same at every login: parsed once (`parseURL`'s cache).
+  const { origin } = parseURL(first).url;
   const seen = new Set<string>();
   const workspaces: BitbucketWorkspace[] = [];
   const { allowed } = settings;

@@ -8,6 +8,7 @@ export {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
   describeEndpoint,
+  parseURL,
   TransportError,
   type HttpLimits,
   type HttpRequest,

@@ -78,10 +78,10 @@ describe.each(Object.entries(builds))('%s', (_kind, build) => {
     // Token, then user + emails (Cloud) or whoami + user (Data Center): the profile calls only follow a token.
     expect(first.HTTPCLIENTREQUEST).toBe(3);
     for (const type of NETWORK) expect(first[type]).toBeUndefined();
-    // Nothing of the warm-up is left: no timer, no socket (the test runner's own come and go).
-    const activeAfter = countsOf(process.getActiveResourcesInfo());
-    for (const [type, count] of Object.entries(activeAfter))
-      expect([type, count]).toEqual([type, Math.min(count, activeBefore[type] ?? 0)]);
+    // Nothing of the warm-up is left: its calls' deadlines (one timer each) are cleared, and it opened no socket
+    // (above). Only timers are compared: the test runner's and the module loader's immediates come and go.
+    expect(first.Timeout).toBeGreaterThanOrEqual(3);
+    expect(countsOf(process.getActiveResourcesInfo()).Timeout ?? 0).toBeLessThanOrEqual(activeBefore.Timeout ?? 0);
     // Once per process: the second strategy of the same kind warms nothing up.
     const second = await resourcesDuring(() => build(lib));
     expect(second.HTTPCLIENTREQUEST).toBeUndefined();
