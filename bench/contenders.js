@@ -107,4 +107,24 @@ const CONTENDERS = {
   },
 };
 
+// The floor: Express + express-session + passport with a strategy that makes no call at all (the first leg
+// redirects to the authorize URL, the callback succeeds at once). What a contender costs above it is its own.
+const { Strategy: PassportStrategy } = require('passport-strategy');
+class NoCallStrategy extends PassportStrategy {
+  constructor(authorizeURL) {
+    super();
+    this.authorizeURL = authorizeURL;
+  }
+  authenticate(req) {
+    if (req.query.code) return this.success({ id: 'floor' });
+    this.redirect(this.authorizeURL);
+  }
+}
+CONTENDERS['floor: no calls'] = {
+  build: (m, callbackURL) =>
+    new NoCallStrategy(
+      `${m}/site/oauth2/authorize?response_type=code&client_id=${CLIENT.id}&redirect_uri=${encodeURIComponent(callbackURL)}`,
+    ),
+};
+
 module.exports = { CONTENDERS };

@@ -119,7 +119,7 @@ async function sendGet(url: string, ctx: APIContext, note: StatusNote): Promise<
       timeoutMs: ctx.timeoutMs,
       maxBytes: ctx.maxBytes,
       agent: ctx.agent,
-      ...(ctx.cancellation ? { cancellation: ctx.cancellation } : {}),
+      cancellation: ctx.cancellation,
     });
   } catch (err) {
     if (err instanceof TransportError) {
@@ -130,7 +130,11 @@ async function sendGet(url: string, ctx: APIContext, note: StatusNote): Promise<
   note.status = response.status;
   if (response.status >= 200 && response.status < 300) return response;
   // NOTE: some proxies and debug pages echo the request's headers in their error pages.
-  return { ...response, body: redact(response.body, credentialsIn(authorization)) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: redact(response.body, credentialsIn(authorization)),
+  };
 }
 
 /** An authorized GET that must answer 2xx with JSON. */

@@ -17,12 +17,12 @@ export interface CloudProfileSources {
 
 /**
  * Reads the Cloud user, all their emails and, when asked, their workspaces, in parallel, and parses them into a
- * profile. When one call fails (or the user is in none of the allowed workspaces) the others are cancelled, so no
- * request outlives the login.
+ * profile. When one call fails (or the user is in none of the allowed workspaces) the others are cancelled (through
+ * `ctx.cancellation`, or a new one), so no request outlives the login.
  */
 export async function fetchCloudProfile(sources: CloudProfileSources, ctx: APIContext): Promise<BitbucketProfile> {
-  const cancellation = new Cancellation();
-  const shared = { ...ctx, cancellation };
+  const shared: APIContext = ctx.cancellation ? ctx : { ...ctx, cancellation: new Cancellation() };
+  const cancellation = shared.cancellation as Cancellation;
   const failures: unknown[] = [];
   const firstFailureCancels = (err: unknown): never => {
     failures.push(err);

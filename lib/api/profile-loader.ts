@@ -1,4 +1,5 @@
-import type { Authorizer } from './authorized-get';
+import type { APIContext, Authorizer } from './authorized-get';
+import { Cancellation } from '../transport/http';
 import { fetchCloudProfile } from './cloud';
 import { fetchDataCenterProfile } from './datacenter';
 import { preconnect, warmUpTargets, type WarmUpTarget } from '../transport/connections';
@@ -54,23 +55,31 @@ function profileReader(
   sources: ProfileSources,
   limits: ResolvedLimits,
 ): (authorize: Authorizer) => Promise<BitbucketProfile> {
+  // Written out rather than spread from `limits`: one object of one shape per login.
+  const context = (authorize: Authorizer, cancellation?: Cancellation): APIContext => ({
+    timeoutMs: limits.timeoutMs,
+    maxBytes: limits.maxBytes,
+    agent: limits.agent,
+    maxEmailPages: limits.maxEmailPages,
+    authorize,
+    cancellation,
+    trace: sources.trace,
+  });
   if (sources.deployment === 'datacenter') {
-    const usersURL = sources.userEmailsURL ?? `${sources.baseURL}/rest/api/latest/users/`;
-    return (authorize) =>
-      fetchDataCenterProfile(
-        { baseURL: sources.baseURL, whoamiURL: sources.userProfileURL, usersURL },
-        { ...limits, authorize, trace: sources.trace },
-      );
+    const dataCenter = {
+      baseURL: sources.baseURL,
+      whoamiURL: sources.userProfileURL,
+      usersURL: sources.userEmailsURL ?? `${sources.baseURL}/rest/api/latest/users/`,
+    };
+    return (authorize) => fetchDataCenterProfile(dataCenter, context(authorize));
   }
-  return (authorize) =>
-    fetchCloudProfile(
-      {
-        userProfileURL: sources.userProfileURL,
-        userEmailsURL: sources.userEmailsURL,
-        workspaces: sources.workspaces ?? null,
-      },
-      { ...limits, authorize, trace: sources.trace },
-    );
+  const cloud = {
+    userProfileURL: sources.userProfileURL,
+    userEmailsURL: sources.userEmailsURL,
+    workspaces: sources.workspaces ?? null,
+  };
+  // The Cloud reads run in parallel: one failing cancels the others.
+  return (authorize) => fetchCloudProfile(cloud, context(authorize, new Cancellation()));
 }
 
 /**

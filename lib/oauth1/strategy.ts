@@ -92,21 +92,23 @@ export class BitbucketStrategy extends OAuthStrategy {
   override authenticate(req: Request, options?: AuthenticateOptions): void {
     // DEBUG lines and the login channel; with neither switched on, it returns at once.
     observeLogin(this, req, 'oauth1', this.pending);
-    const problem = malformedCallbackParam(req.query, CALLBACK_PARAMS);
+    // NOTE: read once: Express 5's `req.query` is a getter that parses the query string again at every read.
+    const query: unknown = req.query;
+    const problem = malformedCallbackParam(query, CALLBACK_PARAMS);
     if (problem) return this.fail({ message: problem }, 400);
-    const token = callbackParam(req.query, 'oauth_token');
-    const denied = callbackParam(req.query, 'denied');
+    const token = callbackParam(query, 'oauth_token');
+    const denied = callbackParam(query, 'denied');
     const error =
       denied !== undefined
         ? 'access_denied'
-        : (callbackParam(req.query, 'error') ?? callbackParam(req.query, 'oauth_problem'));
+        : (callbackParam(query, 'error') ?? callbackParam(query, 'oauth_problem'));
     // An empty `oauth_verifier` is no verifier either (passport-oauth1 would send the exchange without one).
-    const unauthorized = token !== undefined && !callbackParam(req.query, 'oauth_verifier');
+    const unauthorized = token !== undefined && !callbackParam(query, 'oauth_verifier');
     if (error !== undefined || unauthorized) {
       return endWithProviderError(this, req, this.pending, {
         handle: token ?? denied,
         error: error ?? 'access_denied',
-        description: callbackParam(req.query, 'error_description'),
+        description: callbackParam(query, 'error_description'),
         ...(error === undefined ? { noGrantMessage: 'Bitbucket sent you back without authorizing the sign-in.' } : {}),
       });
     }

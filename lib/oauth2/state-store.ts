@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { randomText } from '../sign-in/random';
-import { missingSession, noMatchMessage, type PendingLogins } from '../sign-in/pending-logins';
+import { missingSession, noMatchMessage, type PendingLogin, type PendingLogins } from '../sign-in/pending-logins';
 
 /** passport-oauth2's `loaded` callback: `ok` is `true` or the PKCE verifier; the third argument is the
  * app state on success and the failure's info otherwise. */
@@ -26,11 +26,10 @@ export class PendingLoginStateStore {
     // 32 random bytes: the state is the only thing that ties the callback to this browser's sign-in.
     const handle = randomText(32, 'base64url');
     try {
-      this.pending.add(req, {
-        handle,
-        ...(typeof verifier === 'string' ? { verifier } : {}),
-        ...(appState !== undefined ? { appState } : {}),
-      });
+      const login: Omit<PendingLogin, 'startedAt'> = { handle };
+      if (typeof verifier === 'string') login.verifier = verifier;
+      if (appState !== undefined) login.appState = appState;
+      this.pending.add(req, login);
     } catch (err) {
       return callback(err instanceof Error ? err : missingSession());
     }

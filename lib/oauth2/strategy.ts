@@ -100,14 +100,16 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
   override authenticate(req: Request, options?: AuthenticateOptions): void {
     // DEBUG lines and the login channel; with neither switched on, it returns at once.
     observeLogin(this, req, 'oauth2', this.pending);
+    // NOTE: read once: Express 5's `req.query` is a getter that parses the query string again at every read.
+    const query: unknown = req.query;
     const problem =
-      malformedCallbackParam(req.query, CALLBACK_PARAMS) ?? malformedCallbackParam(req.body, CALLBACK_PARAMS);
+      malformedCallbackParam(query, CALLBACK_PARAMS) ?? malformedCallbackParam(req.body, CALLBACK_PARAMS);
     if (problem) return this.fail({ message: problem }, 400);
-    const error = callbackParam(req.query, 'error');
+    const error = callbackParam(query, 'error');
     if (error !== undefined) {
-      const description = callbackParam(req.query, 'error_description');
+      const description = callbackParam(query, 'error_description');
       return endWithProviderError(this, req, this.pending, {
-        handle: callbackParam(req.query, 'state'),
+        handle: callbackParam(query, 'state'),
         error,
         description,
       });

@@ -67,11 +67,38 @@ export function parseTokenResponse(json: unknown): TokenResponse {
   const scopeText = [body.scope, body.scopes].find((s): s is string => typeof s === 'string') ?? '';
   const scopes = scopeText.split(/[\s,]+/).filter((s) => s !== '');
   const expiresIn = toSeconds(body.expires_in);
-  const { refresh_token: refreshToken, ...rest } = body;
-  const params: BitbucketTokenParams = { ...rest, access_token: accessToken, scope: scopes.join(' ') };
-  if (expiresIn === undefined) delete params.expires_in;
-  else params.expires_in = expiresIn;
-  return { accessToken, refreshToken: optionalString(refreshToken), expiresIn, scopes, params };
+  const params = paramsOf(body, accessToken, scopes.join(' '), expiresIn);
+  return { accessToken, refreshToken: optionalString(body.refresh_token), expiresIn, scopes, params };
+}
+
+/**
+ * Every field of the body but `refresh_token`, in the body's order, with the normalized `access_token`, `scope`
+ * and `expires_in` (absent when unusable). Copied field by field: an object rest, a spread and a `delete` per
+ * login each took V8's slow paths.
+ */
+function paramsOf(
+  body: Record<string, unknown>,
+  accessToken: string,
+  scope: string,
+  expiresIn: number | undefined,
+): BitbucketTokenParams {
+  const params: Record<string, unknown> = {};
+  for (const field of Object.keys(body)) {
+    if (field === 'refresh_token' || (field === 'expires_in' && expiresIn === undefined)) continue;
+    // NOTE: a `__proto__` field of a JSON body is data, as a spread copies it, never the object's prototype.
+    if (field === '__proto__')
+      Object.defineProperty(params, field, {
+        value: body[field],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else params[field] = body[field];
+  }
+  params.access_token = accessToken;
+  params.scope = scope;
+  if (expiresIn !== undefined) params.expires_in = expiresIn;
+  return params as BitbucketTokenParams;
 }
 
 /** `expires_in` as a whole, non-negative number of seconds (some servers send it as a string). */

@@ -50,14 +50,13 @@ function sameHandle(a: string, b: string): boolean {
 /** Reads one stored entry back; anything a session store mangled is dropped, never trusted. */
 function readEntry(value: unknown): PendingLogin | undefined {
   if (!isObject(value) || typeof value.handle !== 'string' || typeof value.startedAt !== 'number') return undefined;
-  return {
-    handle: value.handle,
-    startedAt: value.startedAt,
-    ...(typeof value.verifier === 'string' ? { verifier: value.verifier } : {}),
-    ...(typeof value.tokenSecret === 'string' ? { tokenSecret: value.tokenSecret } : {}),
-    ...('appState' in value ? { appState: value.appState } : {}),
-    ...(typeof value.boundTo === 'string' ? { boundTo: value.boundTo } : {}),
-  };
+  // Field by field (no conditional spreads): this runs for every entry at every leg of every sign-in.
+  const entry: PendingLogin = { handle: value.handle, startedAt: value.startedAt };
+  if (typeof value.verifier === 'string') entry.verifier = value.verifier;
+  if (typeof value.tokenSecret === 'string') entry.tokenSecret = value.tokenSecret;
+  if ('appState' in value) entry.appState = value.appState;
+  if (typeof value.boundTo === 'string') entry.boundTo = value.boundTo;
+  return entry;
 }
 
 /** The account each callback's carried entry was bound to, by request (read once the profile is known). */

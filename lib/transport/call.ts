@@ -20,6 +20,7 @@ export interface HttpLimits {
 export interface HttpRequest extends HttpLimits {
   method: 'GET' | 'POST';
   url: string;
+  /** Made for this call: the transport adds `User-Agent` (and `Content-Length`) to it. */
   headers?: Record<string, string>;
   body?: string;
   /** Ends the call early when cancelled (another read of the same login failed). */
@@ -33,7 +34,8 @@ export interface HttpRequest extends HttpLimits {
  */
 export class Cancellation {
   #cancelled = false;
-  readonly #listeners = new Set<() => void>();
+  // NOTE: an array, not a Set: two or three listeners per login, each added and removed once.
+  #listeners: (() => void)[] = [];
 
   get cancelled(): boolean {
     return this.#cancelled;
@@ -43,14 +45,18 @@ export class Cancellation {
   cancel(): void {
     if (this.#cancelled) return;
     this.#cancelled = true;
-    for (const listener of this.#listeners) listener();
-    this.#listeners.clear();
+    const listeners = this.#listeners;
+    this.#listeners = [];
+    for (const listener of listeners) listener();
   }
 
   /** Calls `listener` on cancellation; returns how to stop listening. */
   onCancel(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#listeners.push(listener);
+    return () => {
+      const at = this.#listeners.indexOf(listener);
+      if (at !== -1) this.#listeners.splice(at, 1);
+    };
   }
 }
 
@@ -76,13 +82,37 @@ export class TransportError extends Error {
   }
 }
 
+/** Where `http.request` sends a call: the URL's parts it reads, and nothing else. */
+export interface RequestTarget {
+  protocol: string;
+  hostname: string;
+  port: number | undefined;
+  path: string;
+  auth: string | undefined;
+}
+
 /** A URL as every call to it needs it, parsed once. */
 export interface ParsedURL {
   url: URL;
   /** Origin and path, without the query string: what messages name. */
   endpoint: string;
   /** `http.request`'s options for it, without method, headers and agent. */
-  options: http.RequestOptions;
+  options: Readonly<RequestTarget>;
+}
+
+/**
+ * The options `http.request` needs for `url`, as `urlToHttpOptions` makes them (brackets off an IPv6 host, the
+ * path with its query) but only those: every option given is copied again by Node at every call.
+ */
+function requestTarget(url: URL): RequestTarget {
+  const { protocol, hostname, port, path, auth } = urlToHttpOptions(url);
+  return {
+    protocol: protocol ?? url.protocol,
+    hostname: hostname ?? url.hostname,
+    port: port === undefined || port === null || port === '' ? undefined : Number(port),
+    path: path ?? '/',
+    auth: auth ?? undefined,
+  };
 }
 
 /** The URLs parsed lately: a strategy calls a handful (the token URL, the user's, the first emails page). */
@@ -98,7 +128,7 @@ export function parseURL(url: string): ParsedURL {
   let parsed = parsedURLs.get(url);
   if (parsed === undefined) {
     const u = new URL(url);
-    parsed = Object.freeze({ url: u, endpoint: `${u.origin}${u.pathname}`, options: urlToHttpOptions(u) });
+    parsed = Object.freeze({ url: u, endpoint: `${u.origin}${u.pathname}`, options: Object.freeze(requestTarget(u)) });
     if (parsedURLs.size >= MAX_PARSED_URLS) parsedURLs.clear();
     parsedURLs.set(url, parsed);
   }
@@ -114,7 +144,7 @@ export function describeEndpoint(method: string, url: string): string {
 export interface Call {
   url: URL;
   /** `http.request`'s options for the URL. */
-  options: http.RequestOptions;
+  options: Readonly<RequestTarget>;
   /** `METHOD origin/path`, for messages. */
   target: string;
   headers: Record<string, string>;

@@ -29,7 +29,9 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     const { url, endpoint, options } = parseURL(request.url);
     const target = `${request.method} ${endpoint}`;
-    const headers: Record<string, string> = { 'User-Agent': 'passport-bitbucket-oauth', ...request.headers };
+    // The caller's object, made for this call: the User-Agent is added to it rather than copied into another.
+    const headers: Record<string, string> = request.headers ?? {};
+    headers['User-Agent'] = 'passport-bitbucket-oauth';
     const { cancellation } = request;
     let settled = false;
     let failed: TransportError | undefined;

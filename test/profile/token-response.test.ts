@@ -100,6 +100,17 @@ describe('parseTokenResponse on other answers', () => {
     }
   });
 
+  it('keeps the fields of the body in their order, and a `__proto__` field as data, never as the prototype', () => {
+    const body = JSON.parse(
+      '{"token_type":"bearer","__proto__":{"polluted":true},"expires_in":60,"access_token":"a","refresh_token":"r","x":1}',
+    ) as unknown;
+    const { params } = parseTokenResponse(body);
+    expect(Object.keys(params)).toEqual(['token_type', '__proto__', 'expires_in', 'access_token', 'x', 'scope']);
+    expect(Object.getPrototypeOf(params)).toBe(Object.prototype);
+    expect((params as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(params, '__proto__')?.value).toEqual({ polluted: true });
+  });
+
   it('rounds a fractional expires_in down', () => {
     expect(parseTokenResponse({ access_token: 'a', expires_in: 7199.9 }).expiresIn).toBe(7199);
   });
