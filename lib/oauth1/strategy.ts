@@ -99,9 +99,7 @@ export class BitbucketStrategy extends OAuthStrategy {
     const token = callbackParam(query, 'oauth_token');
     const denied = callbackParam(query, 'denied');
     const error =
-      denied !== undefined
-        ? 'access_denied'
-        : (callbackParam(query, 'error') ?? callbackParam(query, 'oauth_problem'));
+      denied !== undefined ? 'access_denied' : (callbackParam(query, 'error') ?? callbackParam(query, 'oauth_problem'));
     // An empty `oauth_verifier` is no verifier either (passport-oauth1 would send the exchange without one).
     const unauthorized = token !== undefined && !callbackParam(query, 'oauth_verifier');
     if (error !== undefined || unauthorized) {

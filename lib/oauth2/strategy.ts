@@ -102,8 +102,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     observeLogin(this, req, 'oauth2', this.pending);
     // NOTE: read once: Express 5's `req.query` is a getter that parses the query string again at every read.
     const query: unknown = req.query;
-    const problem =
-      malformedCallbackParam(query, CALLBACK_PARAMS) ?? malformedCallbackParam(req.body, CALLBACK_PARAMS);
+    const problem = malformedCallbackParam(query, CALLBACK_PARAMS) ?? malformedCallbackParam(req.body, CALLBACK_PARAMS);
     if (problem) return this.fail({ message: problem }, 400);
     const error = callbackParam(query, 'error');
     if (error !== undefined) {
