@@ -109,7 +109,7 @@ const CONTENDERS = {
 
 // The floor: Express + express-session + passport with a strategy that makes no call at all (the first leg
 // redirects to the authorize URL, the callback succeeds at once). What a contender costs above it is its own.
-const { Strategy: PassportStrategy } = require('passport-strategy');
+const { Strategy: PassportStrategy } = require('passport');
 class NoCallStrategy extends PassportStrategy {
   constructor(authorizeURL) {
     super();
@@ -121,6 +121,7 @@ class NoCallStrategy extends PassportStrategy {
   }
 }
 CONTENDERS['floor: no calls'] = {
+  floor: true,
   build: (m, callbackURL) =>
     new NoCallStrategy(
       `${m}/site/oauth2/authorize?response_type=code&client_id=${CLIENT.id}&redirect_uri=${encodeURIComponent(callbackURL)}`,

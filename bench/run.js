@@ -230,6 +230,8 @@ async function main() {
   const roundTrip = await measuredRoundTrip(mock);
   try {
     for (const name of Object.keys(CONTENDERS)) {
+      // The floor makes no call: it has no latency to compare, only CPU (`node bench/ab.js 'floor: no calls' …`).
+      if (CONTENDERS[name].floor) continue;
       process.stderr.write(`bench: ${name}…\n`);
       results.push(await measure(name, mock, fast, roundTrip));
       mock.requests.splice(0);
