@@ -2,12 +2,13 @@
 // One contender's app in a process of its own (so that its CPU and heap are its own): the same Express +
 // express-session app for every strategy. Started by bench/run.js with --expose-gc; talks over IPC:
 //   → { port }            once listening
-//   ← 'usage'  → { cpu }  process.cpuUsage() in µs (user + system)
+//   ← 'usage'  → { cpu, main }  process.cpuUsage() in µs (user + system), and the main thread's alone (Linux)
 //   ← 'heap'   → { heap } heapUsed after a forced GC
 const express = require('express');
 const session = require('express-session');
 const { Passport } = require('passport');
 const http = require('node:http');
+const { readFileSync } = require('node:fs');
 const { CONTENDERS } = require('./contenders');
 
 const [name, mockURL] = process.argv.slice(2);
@@ -33,10 +34,23 @@ server.listen(0, '127.0.0.1', () => {
   server.on('request', app);
   process.send({ port: server.address().port });
 });
+/**
+ * CPU of the main (JavaScript) thread alone in µs, from Linux's /proc (10 ms ticks); `null` elsewhere. The rest of
+ * process.cpuUsage() is V8's and libuv's helper threads: garbage collection, compilation, the thread pool.
+ */
+function mainThreadCPU() {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return null;
+  }
+}
+
 process.on('message', (message) => {
   if (message === 'usage') {
     const { user, system } = process.cpuUsage();
-    process.send({ cpu: user + system });
+    process.send({ cpu: user + system, main: mainThreadCPU() });
   } else if (message === 'heap') {
     global.gc();
     global.gc();

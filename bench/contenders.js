@@ -110,22 +110,41 @@ const CONTENDERS = {
 // The floor: Express + express-session + passport with a strategy that makes no call at all (the first leg
 // redirects to the authorize URL, the callback succeeds at once). What a contender costs above it is its own.
 const { Strategy: PassportStrategy } = require('passport');
+// With `state`, it keeps a random state in the session on /login and consumes it at the callback, as any strategy
+// with CSRF state does: what express-session's save, cookie and load cost, the difference between the two floors.
+const { randomBytes } = require('node:crypto');
 class NoCallStrategy extends PassportStrategy {
-  constructor(authorizeURL) {
+  constructor(authorizeURL, state) {
     super();
     this.authorizeURL = authorizeURL;
+    this.state = state;
   }
   authenticate(req) {
-    if (req.query.code) return this.success({ id: 'floor' });
-    this.redirect(this.authorizeURL);
+    if (req.query.code) {
+      if (this.state) {
+        const expected = req.session.floorState;
+        delete req.session.floorState;
+        if (expected !== req.query.state) return this.fail({ message: 'state' }, 403);
+      }
+      return this.success({ id: 'floor' });
+    }
+    let url = this.authorizeURL;
+    if (this.state) {
+      req.session.floorState = randomBytes(32).toString('base64url');
+      url += `&state=${req.session.floorState}`;
+    }
+    this.redirect(url);
   }
 }
+const floorURL = (m, callbackURL) =>
+  `${m}/site/oauth2/authorize?response_type=code&client_id=${CLIENT.id}&redirect_uri=${encodeURIComponent(callbackURL)}`;
 CONTENDERS['floor: no calls'] = {
   floor: true,
-  build: (m, callbackURL) =>
-    new NoCallStrategy(
-      `${m}/site/oauth2/authorize?response_type=code&client_id=${CLIENT.id}&redirect_uri=${encodeURIComponent(callbackURL)}`,
-    ),
+  build: (m, callbackURL) => new NoCallStrategy(floorURL(m, callbackURL)),
+};
+CONTENDERS['floor: no calls, state'] = {
+  floor: true,
+  build: (m, callbackURL) => new NoCallStrategy(floorURL(m, callbackURL), true),
 };
 
 module.exports = { CONTENDERS };

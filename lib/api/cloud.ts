@@ -1,4 +1,4 @@
-import { parseCloudProfile } from '../parse/profile';
+import { parseCloudProfile, type CloudProfileInput } from '../parse/profile';
 import type { BitbucketProfile } from '../parse/profile-types';
 import type { WorkspaceSettings } from '../options/sources';
 import { Cancellation } from '../transport/http';
@@ -42,11 +42,8 @@ export async function fetchCloudProfile(sources: CloudProfileSources, ctx: APICo
   if (user.status === 'rejected' || emails.status === 'rejected' || workspaces.status === 'rejected') {
     throw failures[0];
   }
-  const profile = parseCloudProfile({
-    user: user.value.json,
-    raw: user.value.raw,
-    emails: emails.value.emails,
-    ...(emails.value.emailsError ? { emailsError: emails.value.emailsError } : {}),
-  });
+  const input: CloudProfileInput = { user: user.value.json, raw: user.value.raw, emails: emails.value.emails };
+  if (emails.value.emailsError) input.emailsError = emails.value.emailsError;
+  const profile = parseCloudProfile(input);
   return workspaces.value ? { ...profile, workspaces: workspaces.value } : profile;
 }

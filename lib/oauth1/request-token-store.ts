@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { missingSession, noMatchMessage, type PendingLogins } from '../sign-in/pending-logins';
+import { missingSession, noMatchMessage, type PendingLogin, type PendingLogins } from '../sign-in/pending-logins';
 
 /**
  * Keeps each request token's secret between the two legs of the flow, several sign-ins per browser,
@@ -36,7 +36,9 @@ export class SessionRequestTokenStore {
     cb: (err?: Error | null) => void,
   ): void {
     try {
-      this.pending.add(req, { handle: token, tokenSecret, ...(appState !== undefined ? { appState } : {}) });
+      const login: Omit<PendingLogin, 'startedAt'> = { handle: token, tokenSecret };
+      if (appState !== undefined) login.appState = appState;
+      this.pending.add(req, login);
     } catch (err) {
       return cb(err as Error);
     }

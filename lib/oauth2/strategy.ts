@@ -115,7 +115,11 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     }
     const refused = perRequestCallbackProblem(options);
     if (refused) return this.error(refused);
-    watchCallback(this, req, classifyTokenError, this.pending);
+    // Only a callback can end in a token error or a login; the first leg (no `code`, as passport-oauth2 tells
+    // them apart) just redirects, so it is not watched.
+    if (callbackParam(query, 'code') || callbackParam(req.body, 'code')) {
+      watchCallback(this, req, classifyTokenError, this.pending);
+    }
     super.authenticate(req, options);
   }
 

@@ -90,7 +90,13 @@ export class PendingLogins {
     const session = sessionOf(req);
     if (!session) throw missingSession();
     const kept = this.live(session).filter((entry) => !sameHandle(entry.handle, login.handle));
-    kept.push({ ...login, startedAt: this.now() });
+    // Field by field, not spread: the entries of every sign-in get one shape.
+    const entry: PendingLogin = { handle: login.handle, startedAt: this.now() };
+    if (login.verifier !== undefined) entry.verifier = login.verifier;
+    if (login.tokenSecret !== undefined) entry.tokenSecret = login.tokenSecret;
+    if ('appState' in login) entry.appState = login.appState;
+    if (login.boundTo !== undefined) entry.boundTo = login.boundTo;
+    kept.push(entry);
     const protectedCount = Math.floor(this.limits.max / 2);
     while (kept.length > this.limits.max) kept.splice(protectedCount, 1);
     this.save(session, kept);
