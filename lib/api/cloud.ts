@@ -1,7 +1,7 @@
 import { parseCloudProfile, type CloudProfileInput } from '../parse/profile';
 import type { BitbucketProfile } from '../parse/profile-types';
 import type { WorkspaceSettings } from '../options/sources';
-import { Cancellation } from '../transport/http';
+import type { Cancellation } from '../transport/http';
 import { getJSON, type APIContext } from './authorized-get';
 import { fetchEmails, type EmailsResult } from './emails';
 import { fetchWorkspaces } from './workspaces';
@@ -17,26 +17,28 @@ export interface CloudProfileSources {
 
 /**
  * Reads the Cloud user, all their emails and, when asked, their workspaces, in parallel, and parses them into a
- * profile. When one call fails (or the user is in none of the allowed workspaces) the others are cancelled (through
- * `ctx.cancellation`, or a new one), so no request outlives the login.
+ * profile. When one call fails (or the user is in none of the allowed workspaces) the others are cancelled through
+ * `ctx.cancellation`, which this login's reads share, so no request outlives the login.
  */
-export async function fetchCloudProfile(sources: CloudProfileSources, ctx: APIContext): Promise<BitbucketProfile> {
-  const shared: APIContext = ctx.cancellation ? ctx : { ...ctx, cancellation: new Cancellation() };
-  const cancellation = shared.cancellation as Cancellation;
+export async function fetchCloudProfile(
+  sources: CloudProfileSources,
+  ctx: APIContext & { cancellation: Cancellation },
+): Promise<BitbucketProfile> {
+  const { cancellation } = ctx;
   const failures: unknown[] = [];
   const firstFailureCancels = (err: unknown): never => {
     failures.push(err);
     cancellation.cancel();
     throw err;
   };
-  const userCall = getJSON(sources.userProfileURL, shared).catch(firstFailureCancels);
+  const userCall = getJSON(sources.userProfileURL, ctx).catch(firstFailureCancels);
   const emailsCall: Promise<EmailsResult> =
     sources.userEmailsURL === null
       ? Promise.resolve({ emails: [] })
-      : fetchEmails(sources.userEmailsURL, shared).catch(firstFailureCancels);
+      : fetchEmails(sources.userEmailsURL, ctx).catch(firstFailureCancels);
   // NOTE: the workspaces are read in the same round trip; a user outside the allowed ones ends the login here.
   const workspacesCall = sources.workspaces
-    ? fetchWorkspaces(sources.workspaces, shared).catch(firstFailureCancels)
+    ? fetchWorkspaces(sources.workspaces, ctx).catch(firstFailureCancels)
     : Promise.resolve(undefined);
   const [user, emails, workspaces] = await Promise.allSettled([userCall, emailsCall, workspacesCall]);
   if (user.status === 'rejected' || emails.status === 'rejected' || workspaces.status === 'rejected') {

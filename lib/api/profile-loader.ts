@@ -56,7 +56,10 @@ function profileReader(
   limits: ResolvedLimits,
 ): (authorize: Authorizer) => Promise<BitbucketProfile> {
   // Written out rather than spread from `limits`: one object of one shape per login.
-  const context = (authorize: Authorizer, cancellation?: Cancellation): APIContext => ({
+  const context = <C extends Cancellation | undefined>(
+    authorize: Authorizer,
+    cancellation: C,
+  ): APIContext & { cancellation: C } => ({
     timeoutMs: limits.timeoutMs,
     maxBytes: limits.maxBytes,
     agent: limits.agent,
@@ -71,7 +74,7 @@ function profileReader(
       whoamiURL: sources.userProfileURL,
       usersURL: sources.userEmailsURL ?? `${sources.baseURL}/rest/api/latest/users/`,
     };
-    return (authorize) => fetchDataCenterProfile(dataCenter, context(authorize));
+    return (authorize) => fetchDataCenterProfile(dataCenter, context(authorize, undefined));
   }
   const cloud = {
     userProfileURL: sources.userProfileURL,

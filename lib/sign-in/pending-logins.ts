@@ -47,16 +47,30 @@ function sameHandle(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The optional fields of an entry, as a new one or a stored one (unchecked) may carry them. */
+interface OptionalFields {
+  verifier?: unknown;
+  tokenSecret?: unknown;
+  appState?: unknown;
+  boundTo?: unknown;
+}
+
+/**
+ * Completes `entry` with the optional fields of `from` that have their type (`appState` whenever present).
+ * Field by field, not spread: this runs for every entry at every leg of every sign-in, and every entry gets one shape.
+ */
+function withOptionalFields(entry: PendingLogin, from: OptionalFields): PendingLogin {
+  if (typeof from.verifier === 'string') entry.verifier = from.verifier;
+  if (typeof from.tokenSecret === 'string') entry.tokenSecret = from.tokenSecret;
+  if ('appState' in from) entry.appState = from.appState;
+  if (typeof from.boundTo === 'string') entry.boundTo = from.boundTo;
+  return entry;
+}
+
 /** Reads one stored entry back; anything a session store mangled is dropped, never trusted. */
 function readEntry(value: unknown): PendingLogin | undefined {
   if (!isObject(value) || typeof value.handle !== 'string' || typeof value.startedAt !== 'number') return undefined;
-  // Field by field (no conditional spreads): this runs for every entry at every leg of every sign-in.
-  const entry: PendingLogin = { handle: value.handle, startedAt: value.startedAt };
-  if (typeof value.verifier === 'string') entry.verifier = value.verifier;
-  if (typeof value.tokenSecret === 'string') entry.tokenSecret = value.tokenSecret;
-  if ('appState' in value) entry.appState = value.appState;
-  if (typeof value.boundTo === 'string') entry.boundTo = value.boundTo;
-  return entry;
+  return withOptionalFields({ handle: value.handle, startedAt: value.startedAt }, value);
 }
 
 /** The account each callback's carried entry was bound to, by request (read once the profile is known). */
@@ -90,13 +104,7 @@ export class PendingLogins {
     const session = sessionOf(req);
     if (!session) throw missingSession();
     const kept = this.live(session).filter((entry) => !sameHandle(entry.handle, login.handle));
-    // Field by field, not spread: the entries of every sign-in get one shape.
-    const entry: PendingLogin = { handle: login.handle, startedAt: this.now() };
-    if (login.verifier !== undefined) entry.verifier = login.verifier;
-    if (login.tokenSecret !== undefined) entry.tokenSecret = login.tokenSecret;
-    if ('appState' in login) entry.appState = login.appState;
-    if (login.boundTo !== undefined) entry.boundTo = login.boundTo;
-    kept.push(entry);
+    kept.push(withOptionalFields({ handle: login.handle, startedAt: this.now() }, login));
     const protectedCount = Math.floor(this.limits.max / 2);
     while (kept.length > this.limits.max) kept.splice(protectedCount, 1);
     this.save(session, kept);
