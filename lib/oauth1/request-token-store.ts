@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import { missingSession, noMatchMessage, type PendingLogin, type PendingLogins } from '../sign-in/pending-logins';
 
 /**
@@ -13,7 +12,7 @@ import { missingSession, noMatchMessage, type PendingLogin, type PendingLogins }
 export class SessionRequestTokenStore {
   constructor(private readonly pending: PendingLogins) {}
 
-  get(req: Request, token: string, cb: (err: Error | null, tokenSecret?: string | false, info?: object) => void): void {
+  get(req: unknown, token: string, cb: (err: Error | null, tokenSecret?: string | false, info?: object) => void): void {
     const found = this.pending.take(req, token);
     if ('problem' in found && found.problem === 'no_session') return cb(missingSession());
     if ('problem' in found || found.login.tokenSecret === undefined) {
@@ -28,7 +27,7 @@ export class SessionRequestTokenStore {
    * app's `state` option, kept for the callback like passport-oauth2's `store` does.
    */
   set(
-    req: Request,
+    req: unknown,
     token: string,
     tokenSecret: string,
     appState: unknown,
@@ -46,7 +45,7 @@ export class SessionRequestTokenStore {
   }
 
   /** Nothing left to forget: {@link get} spent the entry already. */
-  destroy(_req: Request, _token: string, cb: (err?: Error | null) => void): void {
+  destroy(_req: unknown, _token: string, cb: (err?: Error | null) => void): void {
     cb();
   }
 }

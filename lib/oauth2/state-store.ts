@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import { randomText } from '../sign-in/random';
 import { missingSession, noMatchMessage, type PendingLogin, type PendingLogins } from '../sign-in/pending-logins';
 
@@ -17,7 +16,7 @@ export class PendingLoginStateStore {
   constructor(private readonly pending: PendingLogins) {}
 
   store(
-    req: Request,
+    req: unknown,
     verifier: string | undefined,
     appState: unknown,
     _meta: unknown,
@@ -36,7 +35,7 @@ export class PendingLoginStateStore {
     callback(null, handle);
   }
 
-  verify(req: Request, state: unknown, _meta: unknown, callback: Loaded): void {
+  verify(req: unknown, state: unknown, _meta: unknown, callback: Loaded): void {
     const found = this.pending.take(req, typeof state === 'string' ? state : undefined);
     if ('problem' in found) {
       if (found.problem === 'no_session') return callback(missingSession());

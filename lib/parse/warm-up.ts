@@ -10,7 +10,10 @@ export const WARM_UP_BODIES = Object.freeze({
   cloudUser:
     '{"uuid":"{00000000-0000-4000-8000-000000000000}","account_id":"0","nickname":"w","display_name":"W W",' +
     '"links":{"html":{"href":"https://bitbucket.org/w/"},"avatar":{"href":"https://bitbucket.org/w.png"}}}',
-  emails: '{"values":[{"email":"w@example.com","is_primary":true,"is_confirmed":true}],"next":null}',
+  // Two addresses, so that ordering them runs too.
+  emails:
+    '{"values":[{"email":"v@example.com","is_primary":false,"is_confirmed":false},' +
+    '{"email":"w@example.com","is_primary":true,"is_confirmed":true}],"next":null}',
   dataCenterUser:
     '{"id":1,"name":"w","slug":"w","displayName":"W W","emailAddress":"w@example.com","avatarUrl":"/users/w/avatar.png",' +
     '"links":{"self":[{"href":"https://bitbucket.example.com/users/w"}]}}',
