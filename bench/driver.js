@@ -16,7 +16,12 @@ function driverAgents() {
   return { app, mock, counted };
 }
 
-function get(url, agent, cookie) {
+/**
+ * One GET. A keep-alive connection the server closed (its idle timeout) just as the request went out fails with
+ * ECONNRESET before the server read anything: the request is sent again once on a new connection, as browsers
+ * do and as Node's documentation advises (`req.reusedSocket`).
+ */
+function get(url, agent, cookie, retried = false) {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent, headers: cookie ? { cookie } : {} }, (res) => {
       let body = '';
@@ -24,7 +29,10 @@ function get(url, agent, cookie) {
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
     });
-    req.on('error', reject);
+    req.on('error', (err) => {
+      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') resolve(get(url, agent, cookie, true));
+      else reject(err);
+    });
   });
 }
 

@@ -3,7 +3,8 @@
 // delays, 50 ms on the consent page), for several contenders in ALTERNATING rounds, so that a machine's changing
 // load hits them all alike (bench/run.js measures one contender after the other, 3 rounds each). What the column
 // "first callback ms, no delays" measures: loading and compiling code on first use. ROUNDS (15) fresh processes
-// per contender; prints the median and quartiles. `ours oauth2@/tmp/old/dist` runs another build of ours.
+// per contender; prints the median and quartiles of the callback's time and of the app's CPU during it (which the
+// machine's other work does not inflate). `ours oauth2@/tmp/old/dist` runs another build of ours.
 const { fork } = require('node:child_process');
 const path = require('node:path');
 const { createMockBitbucket } = require('../dist/testing');
@@ -12,7 +13,18 @@ const { Browser, driverAgents } = require('./driver');
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One fresh app process of `spec`: its first sign-in's callback, in ms. */
+/** The app's CPU so far (all its threads), in µs. */
+function usage(child) {
+  return new Promise((resolve) => {
+    child.once('message', ({ cpu }) => resolve(cpu));
+    child.send('usage');
+  });
+}
+
+/**
+ * One fresh app process of `spec`: its first sign-in's callback as the browser sees it, and the app's CPU during
+ * it (less noisy than the time: the machine's other work does not count), in ms.
+ */
 async function firstCallback(spec, mockURL) {
   const [name, dist] = spec.split('@');
   const env = dist ? { ...process.env, BENCH_DIST: path.resolve(dist) } : process.env;
@@ -23,7 +35,10 @@ async function firstCallback(spec, mockURL) {
       child.once('exit', (code) => reject(new Error(`${spec}: the app exited (${code}) before listening`)));
     });
     const browser = new Browser(`http://127.0.0.1:${port}`, driverAgents());
-    return await browser.callback(await browser.firstLeg(() => sleep(50)));
+    const location = await browser.firstLeg(() => sleep(50));
+    const before = await usage(child);
+    const ms = await browser.callback(location);
+    return { ms, cpuMs: ((await usage(child)) - before) / 1000 };
   } finally {
     if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve).send('exit'));
   }
@@ -34,19 +49,26 @@ async function main() {
   if (specs.length === 0)
     throw new Error("usage: node bench/first-callback.js 'ours oauth2' passport-bitbucket-oauth2");
   const mock = await createMockBitbucket({ autoApprove: true });
-  const times = new Map(specs.map((spec) => [spec, []]));
+  const times = new Map(specs.map((spec) => [spec, { ms: [], cpuMs: [] }]));
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const spec of specs) times.get(spec).push(await firstCallback(spec, mock.url));
+      for (const spec of specs) {
+        const { ms, cpuMs } = await firstCallback(spec, mock.url);
+        times.get(spec).ms.push(ms);
+        times.get(spec).cpuMs.push(cpuMs);
+      }
     }
   } finally {
     await mock.close();
   }
-  for (const [spec, values] of times) {
+  const summary = (values) => {
     const sorted = [...values].sort((a, b) => a - b);
     const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
-    console.log(`${spec.padEnd(48)} median ${at(0.5)} ms  (quartiles ${at(0.25)}–${at(0.75)}, min ${at(0)})`);
-  }
+    return `${at(0.5)} ms (quartiles ${at(0.25)}–${at(0.75)}, min ${at(0)})`;
+  };
+  console.log(`${'contender'.padEnd(48)} ${'first callback, median'.padEnd(40)} app CPU in it, median`);
+  for (const [spec, { ms, cpuMs }] of times)
+    console.log(`${spec.padEnd(48)} ${summary(ms).padEnd(40)} ${summary(cpuMs)}`);
 }
 
 main().catch((err) => {
