@@ -7,21 +7,10 @@
  */
 import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
 import { guardProcess } from '../support/process-guard';
+import { freshLib } from '../support/fresh-lib';
 import { cloudOptions, expectTwoTabsSignIn, useHarness } from '../oauth2/helpers';
 
 guardProcess();
-
-type Lib = typeof import('passport-bitbucket-oauth');
-
-/** A fresh copy of the package, as a new process loads it: nothing rehearsed yet. */
-function freshLib(): Lib {
-  let lib: Lib | undefined;
-  jest.isolateModules(() => {
-    lib = jest.requireActual<Lib>('passport-bitbucket-oauth');
-  });
-  if (lib === undefined) throw new Error('the package did not load');
-  return lib;
-}
 
 const CALLBACK = 'http://127.0.0.1:3000/auth/bitbucket/callback';
 

@@ -10,18 +10,7 @@ import { createHook } from 'node:async_hooks';
 import * as dc from 'node:diagnostics_channel';
 import * as http from 'node:http';
 import createDebug from 'debug';
-
-type Lib = typeof import('passport-bitbucket-oauth');
-
-/** A fresh copy of the package, as a new process loads it: nothing warmed up yet. */
-function freshLib(): Lib {
-  let lib: Lib | undefined;
-  jest.isolateModules(() => {
-    lib = jest.requireActual<Lib>('passport-bitbucket-oauth');
-  });
-  if (lib === undefined) throw new Error('the package did not load');
-  return lib;
-}
+import { freshLib, type Lib } from '../support/fresh-lib';
 
 const verify = (...args: unknown[]): void => {
   (args.at(-1) as (err: null, user: object) => void)(null, {});
