@@ -77,6 +77,14 @@ function viewOf(agent: http.Agent): { view: http.Agent; parking: Parking } {
         return parking.take(key) ?? agent.createConnection.call(this, options, callback);
       },
     },
+    // NOTE: Node's agent counts its sockets with `this.totalSocketCount++` (and `--` when one closes): on the view
+    // that made a count of its own, and the agent's `maxTotalSockets` held for the view and the agent apart.
+    totalSocketCount: {
+      get: (): unknown => Reflect.get(agent, 'totalSocketCount'),
+      set: (count: unknown): void => {
+        Reflect.set(agent, 'totalSocketCount', count);
+      },
+    },
   }) as http.Agent;
   const made = { view, parking };
   views.set(agent, made);

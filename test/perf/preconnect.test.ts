@@ -181,6 +181,32 @@ describe('the agent option', () => {
     });
   });
 
+  it('with preconnect: true leaves the given agent counting its own sockets, so that its maxTotalSockets holds for the sign-ins and the app together', () => {
+    const agent = new http.Agent({ keepAlive: true, maxTotalSockets: 8 });
+    /** Every socket the agent holds, busy or idle, whoever's request opened it. */
+    const held = (): number =>
+      [agent.sockets, agent.freeSockets].reduce(
+        (n, pool) => n + Object.values(pool).reduce((m, sockets) => m + (sockets?.length ?? 0), 0),
+        0,
+      );
+    return withRig(oauth2({ agent, preconnect: true }), async (r) => {
+      const browser = r.app.agent();
+      expect((await browser.get(await firstLeg(r, browser, 2))).status).toBe(200);
+      // The app's own request through the same agent.
+      await new Promise<void>((resolve, reject) => {
+        http
+          .get(`${r.mock.url}/2.0/user`, { agent, headers: { Connection: 'keep-alive' } }, (res) => {
+            res.resume().on('end', resolve);
+          })
+          .on('error', reject);
+      });
+      expect(held()).toBeGreaterThanOrEqual(2);
+      // Node's own count, which maxTotalSockets is checked against, is the agent's: all of them.
+      expect(Reflect.get(agent, 'totalSocketCount')).toBe(held());
+      agent.destroy();
+    });
+  });
+
   it('never changes the given agent: https.globalAgent keeps its own createConnection, and still no connection is opened in the callback', async () => {
     // NOTE: the mock speaks plain http; the global agent of `http` stands in for https.globalAgent, which a
     // patched createConnection would turn, for every HTTPS request of the process, into this package's warm-up.
