@@ -59,7 +59,8 @@ export interface BitbucketCommonOptions {
   agent?: HttpAgent;
   /**
    * Open the connections the callback will need (TCP + TLS, no request) while the user is on Bitbucket's
-   * consent page. Default `true`, or `false` with your own `agent`.
+   * consent page, never more than the agent would open itself (its `maxSockets` and `maxTotalSockets`).
+   * Default `true`, or `false` with your own `agent`.
    */
   preconnect?: boolean;
 }

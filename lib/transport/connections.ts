@@ -112,6 +112,23 @@ function agentSockets(agent: http.Agent, key: string): number {
   return count;
 }
 
+/**
+ * How many more connections to one origin the agent would open itself: within its `maxSockets` (per origin) and
+ * its `maxTotalSockets` (Node's defaults: no limit), less the `held` ones (the agent's and parked) and, for the
+ * total, every connection the agent counts and every one parked for it.
+ * NOTE: a connection opened ahead past those limits would never be taken (the agent queues the call for one it
+ * holds instead); it would only sit idle until it timed out.
+ */
+function room(agent: http.Agent, held: number, parking: Parking): number {
+  // NOTE: read as numbers or not at all: an agent of another library may leave them out.
+  const count = (name: string, absent: number): number => {
+    const value: unknown = Reflect.get(agent, name);
+    return typeof value === 'number' && !Number.isNaN(value) ? value : absent;
+  };
+  const total = count('maxTotalSockets', Infinity) - count('totalSocketCount', 0) - parking.total();
+  return Math.min(count('maxSockets', Infinity) - held, total);
+}
+
 /** A connection the callback will need: where, and how many at once. */
 export interface WarmUpTarget {
   url: string;
@@ -133,7 +150,8 @@ export function preconnect(targets: readonly WarmUpTarget[], own: http.Agent | u
       const key = hostPort(url.hostname, url.port, url.protocol);
       const agent = own ?? sharedAgent(url);
       const { parking } = viewOf(agent);
-      parking.warm(url, key, target.sockets - agentSockets(agent, key) - parking.count(key), timeoutMs);
+      const held = agentSockets(agent, key) + parking.count(key);
+      parking.warm(url, key, Math.min(target.sockets - held, room(agent, held, parking)), timeoutMs);
     } catch {
       // NOTE: a warm-up is an optimisation: nothing about it may fail a sign-in.
     }

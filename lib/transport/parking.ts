@@ -39,6 +39,13 @@ export class Parking {
     return this.ready.get(key)?.length ?? 0;
   }
 
+  /** Connections parked, for every key. */
+  total(): number {
+    let count = 0;
+    for (const parked of this.ready.values()) count += parked.length;
+    return count;
+  }
+
   /** Takes a live pre-opened connection out, released from the parking's own listeners. */
   take(key: string): Socket | undefined {
     const parked = this.ready.get(key);

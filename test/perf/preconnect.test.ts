@@ -181,6 +181,27 @@ describe('the agent option', () => {
     });
   });
 
+  it.each([{ maxSockets: 1 }, { maxTotalSockets: 1 }])(
+    'with preconnect: true opens ahead no more connections than the given agent would itself (%o)',
+    (limit) => {
+      const agent = new http.Agent({ keepAlive: true, ...limit });
+      return withRig(oauth2({ agent, preconnect: true }), async (r) => {
+        const browser = r.app.agent();
+        const start = await browser.get('/login');
+        await connectionsReach(r.mock, 1);
+        // The callback needs two at once; the agent would open one, so one only is opened ahead.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(r.mock.connectionCount).toBe(1);
+        const back = await fetch(String(start.headers.location), { redirect: 'manual' });
+        const before = r.mock.connectionCount;
+        expect((await browser.get(pathOf(back.headers.get('location') ?? ''))).status).toBe(200);
+        // That one served the token, then the user and the emails one after the other.
+        expect(r.mock.connectionCount).toBe(before);
+        agent.destroy();
+      });
+    },
+  );
+
   it('with preconnect: true leaves the given agent counting its own sockets, so that its maxTotalSockets holds for the sign-ins and the app together', () => {
     const agent = new http.Agent({ keepAlive: true, maxTotalSockets: 8 });
     /** Every socket the agent holds, busy or idle, whoever's request opened it. */
