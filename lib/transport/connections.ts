@@ -120,13 +120,14 @@ function agentSockets(agent: http.Agent, key: string): number {
  * holds instead); it would only sit idle until it timed out.
  */
 function room(agent: http.Agent, held: number, parking: Parking): number {
-  // NOTE: read as numbers or not at all: an agent of another library may leave them out.
-  const count = (name: string, absent: number): number => {
-    const value: unknown = Reflect.get(agent, name);
-    return typeof value === 'number' && !Number.isNaN(value) ? value : absent;
-  };
-  const total = count('maxTotalSockets', Infinity) - count('totalSocketCount', 0) - parking.total();
-  return Math.min(count('maxSockets', Infinity) - held, total);
+  const total = numberOf(agent, 'maxTotalSockets', Infinity) - numberOf(agent, 'totalSocketCount', 0) - parking.total();
+  return Math.min(numberOf(agent, 'maxSockets', Infinity) - held, total);
+}
+
+/** An agent's count or limit, `absent` when it has none: an agent of another library may leave them out. */
+function numberOf(agent: http.Agent, name: string, absent: number): number {
+  const value: unknown = Reflect.get(agent, name);
+  return typeof value === 'number' && !Number.isNaN(value) ? value : absent;
 }
 
 /** A connection the callback will need: where, and how many at once. */
