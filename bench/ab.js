@@ -6,9 +6,8 @@
 // logins per app.
 // Prints the median and mean of the rounds and the ratio to the last contender named; SAMPLES=1 every round's. On
 // Linux also the main thread's CPU alone (the rest is V8's helper threads: garbage collection and compilation).
-const { fork } = require('node:child_process');
-const path = require('node:path');
 const { createMockBitbucket } = require('../dist/testing');
+const { startAppProcess } = require('./apps');
 const { Browser, driverAgents } = require('./driver');
 const { stats } = require('./report');
 
@@ -18,27 +17,10 @@ const LOGINS = Number(process.env.LOGINS ?? 100);
 const WARMUP = Number(process.env.WARMUP ?? 200);
 const CONCURRENCY = 20;
 
-/** A contender's app in a process of its own, from `name@dist` (dist optional). */
-function startApp(spec, mockURL) {
-  const [name, dist] = spec.split('@');
-  const env = dist ? { ...process.env, BENCH_DIST: path.resolve(dist) } : process.env;
-  const child = fork(path.join(__dirname, 'app-process.js'), [name, mockURL], { execArgv: ['--expose-gc'], env });
-  const cpu = () =>
-    new Promise((resolve) => {
-      const on = (m) => {
-        if (m && 'cpu' in m) {
-          child.off('message', on);
-          resolve(m);
-        }
-      };
-      child.on('message', on);
-      child.send('usage');
-    });
-  return new Promise((resolve) =>
-    child.once('message', ({ port }) =>
-      resolve({ spec, base: `http://127.0.0.1:${port}`, agents: driverAgents(), cpu, samples: [], main: [], child }),
-    ),
-  );
+/** A contender's app, with the driver's agents and its samples. */
+async function startApp(spec, mockURL) {
+  const app = await startAppProcess(spec, mockURL);
+  return { ...app, cpu: app.usage, agents: driverAgents(), samples: [], main: [] };
 }
 
 async function logins(app, total) {
@@ -88,7 +70,7 @@ async function main() {
       );
     }
   } finally {
-    for (const app of apps) await new Promise((resolve) => app.child.once('exit', resolve).send('exit'));
+    for (const app of apps) await app.stop();
     await mock.close();
   }
 }

@@ -5,42 +5,27 @@
 // "first callback ms, no delays" measures: loading and compiling code on first use. ROUNDS (15) fresh processes
 // per contender; prints the median and quartiles of the callback's time and of the app's CPU during it (which the
 // machine's other work does not inflate). `ours oauth2@/tmp/old/dist` runs another build of ours.
-const { fork } = require('node:child_process');
-const path = require('node:path');
 const { createMockBitbucket } = require('../dist/testing');
+const { startAppProcess } = require('./apps');
 const { Browser, driverAgents } = require('./driver');
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The app's CPU so far (all its threads), in µs. */
-function usage(child) {
-  return new Promise((resolve) => {
-    child.once('message', ({ cpu }) => resolve(cpu));
-    child.send('usage');
-  });
-}
 
 /**
  * One fresh app process of `spec`: its first sign-in's callback as the browser sees it, and the app's CPU during
  * it (less noisy than the time: the machine's other work does not count), in ms.
  */
 async function firstCallback(spec, mockURL) {
-  const [name, dist] = spec.split('@');
-  const env = dist ? { ...process.env, BENCH_DIST: path.resolve(dist) } : process.env;
-  const child = fork(path.join(__dirname, 'app-process.js'), [name, mockURL], { execArgv: ['--expose-gc'], env });
+  const app = await startAppProcess(spec, mockURL);
   try {
-    const { port } = await new Promise((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (code) => reject(new Error(`${spec}: the app exited (${code}) before listening`)));
-    });
-    const browser = new Browser(`http://127.0.0.1:${port}`, driverAgents());
+    const browser = new Browser(app.base, driverAgents());
     const location = await browser.firstLeg(() => sleep(50));
-    const before = await usage(child);
+    const before = await app.usage();
     const ms = await browser.callback(location);
-    return { ms, cpuMs: ((await usage(child)) - before) / 1000 };
+    return { ms, cpuMs: ((await app.usage()).cpu - before.cpu) / 1000 };
   } finally {
-    if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve).send('exit'));
+    await app.stop();
   }
 }
 

@@ -10,12 +10,12 @@
 //                   and (ours only) to HEAP_LOGINS logins
 // Figures are medians of rounds with min–max; the table goes to stdout and bench/results.json.
 // BENCH_QUICK=1 runs fewer logins (for trying the bench out, not for the README).
-const { fork } = require('node:child_process');
 const http = require('node:http');
 const { writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { createMockBitbucket } = require('../dist/testing');
+const { startAppProcess } = require('./apps');
 const { CONTENDERS } = require('./contenders');
 const { Browser, driverAgents, get } = require('./driver');
 const { renderTable, stats } = require('./report');
@@ -30,34 +30,15 @@ const LOAD_ROUNDS = 3;
 const LOAD_LOGINS = QUICK ? 300 : 700;
 const CONCURRENCY = 20;
 const HEAP_LOGINS = QUICK ? 1000 : 10_000;
+// BENCH_ONLY='ours oauth2|passport-bitbucket-oauth2': those contenders only (the README's table is the full run's).
+const ONLY = process.env.BENCH_ONLY?.split('|').map((name) => name.trim());
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts a contender's app process; resolves with a handle to ask it for its CPU and heap. */
-function startApp(name, mockURL) {
-  const child = fork(path.join(__dirname, 'app-process.js'), [name, mockURL], { execArgv: ['--expose-gc'] });
-  const ask = (what, key) =>
-    new Promise((resolve) => {
-      const on = (m) => {
-        if (m && key in m) {
-          child.off('message', on);
-          resolve(m[key]);
-        }
-      };
-      child.on('message', on);
-      child.send(what);
-    });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('message', ({ port }) =>
-      resolve({
-        base: `http://127.0.0.1:${port}`,
-        cpu: () => ask('usage', 'cpu'),
-        heap: () => ask('heap', 'heap'),
-        stop: () => new Promise((r) => child.once('exit', r).send('exit')),
-      }),
-    );
-  });
+/** A contender's app in a process of its own, with `cpu()`: its CPU so far in µs. */
+async function startApp(name, mockURL) {
+  const app = await startAppProcess(name, mockURL);
+  return { ...app, cpu: async () => (await app.usage()).cpu };
 }
 
 /** CALL_MS on every call a login makes to Bitbucket (the mock answers at once otherwise). */
@@ -226,12 +207,13 @@ async function main() {
   delayEveryCall(mock);
   const fast = await createMockBitbucket({ autoApprove: true });
   const results = [];
-  await warmUpBench(Object.keys(CONTENDERS)[0], mock, fast);
+  await warmUpBench(ONLY?.[0] ?? Object.keys(CONTENDERS)[0], mock, fast);
   const roundTrip = await measuredRoundTrip(mock);
   try {
     for (const name of Object.keys(CONTENDERS)) {
-      // The floor makes no call: it has no latency to compare, only CPU (`node bench/ab.js 'floor: no calls' …`).
-      if (CONTENDERS[name].floor) continue;
+      // The floors that make no call have no latency to compare, only CPU (`node bench/ab.js 'floor: no calls' …`).
+      if (CONTENDERS[name].floor === true) continue;
+      if (ONLY && !ONLY.includes(name)) continue;
       process.stderr.write(`bench: ${name}…\n`);
       results.push(await measure(name, mock, fast, roundTrip));
       mock.requests.splice(0);
