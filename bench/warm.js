@@ -7,12 +7,11 @@
 const { createMockBitbucket } = require('../dist/testing');
 const { startAppProcess } = require('./apps');
 const { Browser, driverAgents } = require('./driver');
+const { stats } = require('./report');
 
 const ROUNDS = Number(process.env.ROUNDS ?? 20);
 const LOGINS = Number(process.env.LOGINS ?? 10);
 const CALL_MS = 20;
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
   const specs = process.argv.slice(2);
@@ -33,18 +32,18 @@ async function main() {
       for (const app of round % 2 ? [...apps].reverse() : apps) {
         const times = [];
         for (let i = 0; i < LOGINS; i++) times.push(await app.browser.login());
-        app.rounds.push(median(times));
+        app.rounds.push(stats(times).median);
         mock.requests.splice(0);
       }
     }
-    const base = median(apps.at(-1).rounds);
+    const base = stats(apps.at(-1).rounds).median;
     console.log(
       `${'contender'.padEnd(48)} warm callback, median of ${ROUNDS} rounds (quartiles)   vs ${apps.at(-1).spec}`,
     );
     for (const { spec, rounds } of apps) {
       const sorted = [...rounds].sort((a, b) => a - b);
       const at = (q) => sorted[Math.floor(q * (sorted.length - 1))].toFixed(2);
-      const ms = median(rounds);
+      const ms = stats(rounds).median;
       const diff = `${ms >= base ? '+' : ''}${(ms - base).toFixed(2)} ms`;
       console.log(`${spec.padEnd(48)} ${ms.toFixed(2)} ms (${at(0.25)}–${at(0.75)})`.padEnd(96) + diff);
     }
