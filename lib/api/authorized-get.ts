@@ -119,6 +119,7 @@ async function sendGet(url: string, ctx: APIContext, note: StatusNote): Promise<
       timeoutMs: ctx.timeoutMs,
       maxBytes: ctx.maxBytes,
       agent: ctx.agent,
+      proxyFromEnv: ctx.proxyFromEnv,
       cancellation: ctx.cancellation,
     });
   } catch (err) {

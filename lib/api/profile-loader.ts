@@ -45,7 +45,7 @@ export function createProfileLoader(sources: ProfileSources, limits: ResolvedLim
     preconnect: (tokenURL: string): void => {
       if (!limits.preconnect) return;
       if (plan?.tokenURL !== tokenURL) plan = { tokenURL, targets: warmUpTargets([[tokenURL], ...profileCalls]) };
-      preconnect(plan.targets, limits.agent, limits.timeoutMs);
+      preconnect(plan.targets, limits.agent, limits.timeoutMs, limits.proxyFromEnv);
     },
   });
 }
@@ -63,6 +63,7 @@ function profileReader(
     timeoutMs: limits.timeoutMs,
     maxBytes: limits.maxBytes,
     agent: limits.agent,
+    proxyFromEnv: limits.proxyFromEnv,
     maxEmailPages: limits.maxEmailPages,
     authorize,
     cancellation,

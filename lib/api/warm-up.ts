@@ -51,7 +51,7 @@ export function warmUpCallback(
     return { body: WARM_UP_BODIES.cloudUser };
   };
   const agent = memoryAgent(answer);
-  const limits = { timeoutMs: 1000, maxBytes: 65_536, maxEmailPages: 1, agent, preconnect: false };
+  const limits = { timeoutMs: 1000, maxBytes: 65_536, maxEmailPages: 1, agent, preconnect: false, proxyFromEnv: false };
   const trace = { strategy: 'warm-up', deployment };
   const datacenter = deployment === 'datacenter';
   const loadProfile = createProfileLoader(

@@ -70,6 +70,7 @@ async function sendTokenPairRequest(
     timeoutMs: client.timeoutMs,
     maxBytes: client.maxBytes,
     agent: client.agent,
+    proxyFromEnv: client.proxyFromEnv,
   });
   note.status = response.status;
   if (response.status < 200 || response.status >= 300) {

@@ -80,6 +80,7 @@ async function sendTokenRequest(
     timeoutMs: client.timeoutMs,
     maxBytes: client.maxBytes,
     agent: client.agent,
+    proxyFromEnv: client.proxyFromEnv,
   });
   note.status = response.status;
   if (response.status < 200 || response.status >= 300) {

@@ -1,5 +1,5 @@
 import { Agent as HttpAgent } from 'node:http';
-import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type HttpLimits } from '../transport/http';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, proxyFromEnv, type HttpLimits } from '../transport/http';
 import { DEFAULT_PENDING_LOGIN_LIMITS, type PendingLoginLimits } from '../sign-in/pending-logins';
 
 /** Options both strategies share. */
@@ -73,6 +73,8 @@ export interface ResolvedLimits {
   /** The caller's agent; `undefined`: the shared keep-alive agents. */
   agent?: HttpAgent | undefined;
   preconnect: boolean;
+  /** Calls go through the environment's proxy (`NODE_USE_ENV_PROXY=1` when the strategy was built, no `agent`). */
+  proxyFromEnv: boolean;
 }
 
 export function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -83,9 +85,11 @@ export function positiveInteger(name: string, value: number | undefined, fallbac
 }
 
 /** `agent` and `preconnect` (checked by options/validate.ts): no warm-up through a caller's agent unless asked for. */
-function connectionOptions(options: BitbucketCommonOptions): Pick<ResolvedLimits, 'agent' | 'preconnect'> {
+function connectionOptions(
+  options: BitbucketCommonOptions,
+): Pick<ResolvedLimits, 'agent' | 'preconnect' | 'proxyFromEnv'> {
   const { agent, preconnect } = options;
-  return { agent, preconnect: preconnect ?? agent === undefined };
+  return { agent, preconnect: preconnect ?? agent === undefined, proxyFromEnv: agent === undefined && proxyFromEnv() };
 }
 
 /** Checks the limit options, filling defaults. */
@@ -108,5 +112,10 @@ export function resolvePendingLoginLimits(options: BitbucketCommonOptions): Pend
 
 /** What every call of a strategy to Bitbucket runs with (its token client's and its profile reads'). */
 export function httpLimits(limits: ResolvedLimits): HttpLimits {
-  return { timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes, agent: limits.agent };
+  return {
+    timeoutMs: limits.timeoutMs,
+    maxBytes: limits.maxBytes,
+    agent: limits.agent,
+    proxyFromEnv: limits.proxyFromEnv,
+  };
 }

@@ -14,6 +14,11 @@ export interface HttpLimits {
   maxBytes: number;
   /** The caller's own agent (a proxy agent, say); default: this process's keep-alive pool for the origin. */
   agent?: http.Agent | undefined;
+  /**
+   * Through the environment's proxy (`HTTPS_PROXY`, …): the process opted in with `NODE_USE_ENV_PROXY=1` when the
+   * strategy was built, and brought no `agent` of its own (see `transport/env-proxy.ts`).
+   */
+  proxyFromEnv?: boolean;
 }
 
 /** One outbound request. */

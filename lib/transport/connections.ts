@@ -3,7 +3,6 @@ import * as https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { parseURL } from './call';
-import { envProxyDispatcher } from './env-proxy';
 import { hostPort, IDLE_SOCKET_MS, Parking, whenConnected } from './parking';
 
 export { IDLE_SOCKET_MS } from './parking';
@@ -142,8 +141,13 @@ export interface WarmUpTarget {
  * is in flight; a failure costs nothing and is not reported: the callback then opens its own connection.
  * Nothing is opened ahead through the environment's proxy (the tunnel is made per connection by the proxy).
  */
-export function preconnect(targets: readonly WarmUpTarget[], own: http.Agent | undefined, timeoutMs: number): void {
-  if (!own && envProxyDispatcher()) return;
+export function preconnect(
+  targets: readonly WarmUpTarget[],
+  own: http.Agent | undefined,
+  timeoutMs: number,
+  proxyFromEnv = false,
+): void {
+  if (!own && proxyFromEnv) return;
   for (const target of targets) {
     try {
       // Parsed once per URL (`parseURL`'s cache), not at every first leg.

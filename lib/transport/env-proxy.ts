@@ -6,16 +6,23 @@ import { IDLE_SOCKET_MS } from './parking';
 let current: { settings: string; dispatcher: Dispatcher } | undefined;
 
 /**
- * The environment's proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, lower-case names first) when the process
- * opted in with `NODE_USE_ENV_PROXY=1`; `undefined` otherwise.
+ * Whether calls without an agent of their own go through the environment's proxy: the process opted in with
+ * `NODE_USE_ENV_PROXY=1`. Read when a strategy is built, as Node reads it when the process starts, not at every call.
  * NOTE: opt-in, as Node itself does it (Node ≥ 22.21 and 24.5 read these variables for `fetch` and `http` only
  * with `NODE_USE_ENV_PROXY=1`; undici, got and node-fetch never do by default): a variable set for some other
  * tool (a shell's `http_proxy`, a CI's) must not silently route the client secret through a proxy.
- * Read per call, so that a change of the variables applies to the next call.
  */
-export function envProxyDispatcher(): Dispatcher | undefined {
+export function proxyFromEnv(): boolean {
+  return process.env.NODE_USE_ENV_PROXY === '1';
+}
+
+/**
+ * undici's agent for the environment's proxy settings (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, lower-case names
+ * first), for a strategy built with {@link proxyFromEnv}. The variables are read per call, so that a change of them
+ * applies to the next call.
+ */
+export function envProxyDispatcher(): Dispatcher {
   const env = process.env;
-  if (env.NODE_USE_ENV_PROXY !== '1') return undefined;
   const settings = [
     env.https_proxy ?? env.HTTPS_PROXY,
     env.http_proxy ?? env.HTTP_PROXY,

@@ -1,5 +1,6 @@
 import { parseURL, TransportError, type Call, type HttpRequest, type HttpResponse } from './call';
 import { envProxyDispatcher } from './env-proxy';
+export { proxyFromEnv } from './env-proxy';
 import { requestViaAgent } from './node-http';
 import { requestViaUndici } from './undici-http';
 
@@ -23,7 +24,7 @@ export {
  * that accepts the connection and never answers would hang the login forever. Every call to
  * Bitbucket, token exchange included, goes through here instead: Node's `http.request` on a keep-alive
  * agent (the caller's own, or this process's for the origin), or undici through the environment's proxy when
- * the process asks for it (`NODE_USE_ENV_PROXY=1`).
+ * the process asked for it (`NODE_USE_ENV_PROXY=1`) when the strategy was built.
  */
 export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
@@ -56,8 +57,10 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     );
     const call: Call = { url, options, target, headers, finish };
     try {
-      const proxy = request.agent ? undefined : envProxyDispatcher();
-      abort = proxy ? requestViaUndici(proxy, request, call) : requestViaAgent(request, call);
+      abort =
+        request.proxyFromEnv && !request.agent
+          ? requestViaUndici(envProxyDispatcher(), request, call)
+          : requestViaAgent(request, call);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       finish(new TransportError('network', `${target} failed: ${reason}`, { cause }));

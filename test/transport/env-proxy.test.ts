@@ -80,7 +80,10 @@ const oauth2: Build = (mock) =>
 const oauth1: Build = (mock) =>
   new BitbucketStrategy(oauth1Options(mock), (_t, _s, profile, done) => done(null, { id: profile.id }));
 
-/** One login through an app whose strategy `build` makes, with `env` set; the callback's status and the mock. */
+/**
+ * One login through an app whose strategy `build` makes, with `env` set; the callback's status and the mock.
+ * `prepare` runs once the app is built, before the sign-in.
+ */
 async function signIn(
   build: Build,
   env: Record<string, string>,
@@ -88,9 +91,9 @@ async function signIn(
 ): Promise<{ status: number; mock: MockBitbucket; errors: string[] }> {
   Object.assign(process.env, env);
   const mock = await createMockBitbucket({ autoApprove: true });
-  prepare(mock);
   await reserveAppURL();
   const app = await startApp(build(mock));
+  prepare(mock);
   try {
     const { callback } = await login(app.agent());
     return { status: callback?.status ?? 0, mock, errors: app.errors.map((e) => e.message) };
@@ -132,6 +135,25 @@ describe('HTTPS_PROXY / HTTP_PROXY / NO_PROXY', () => {
       const { status } = await signIn(oauth2, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url });
       expect(status).toBe(200);
       expect(proxy.tunnels).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  // NOTE: Node reads NODE_USE_ENV_PROXY once, at start-up; the strategy reads it once, when it is built (not at
+  // every call, where reading the environment cost CPU on every login).
+  it.each([
+    ['built without it, the switch set before the sign-in: direct', {}, { NODE_USE_ENV_PROXY: '1' }, false],
+    ['built with it, the switch removed before the sign-in: through the proxy', { NODE_USE_ENV_PROXY: '1' }, {}, true],
+  ] as const)('reads NODE_USE_ENV_PROXY when the strategy is built: %s', async (_what, atBuild, later, proxied) => {
+    const proxy = await startProxy();
+    try {
+      const { status } = await signIn(oauth2, { ...atBuild, HTTP_PROXY: proxy.url }, () => {
+        Reflect.deleteProperty(process.env, 'NODE_USE_ENV_PROXY');
+        Object.assign(process.env, later);
+      });
+      expect(status).toBe(200);
+      expect(proxy.tunnels.length > 0).toBe(proxied);
     } finally {
       await proxy.close();
     }
