@@ -1,4 +1,4 @@
-import { createHmac, createSign, createVerify, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSign } from 'node:crypto';
 import { randomText } from '../sign-in/random';
 
 /** The signature methods Bitbucket accepts: HMAC-SHA1 (Cloud and Data Center), PLAINTEXT, RSA-SHA1 (Data Center). */
@@ -25,12 +25,23 @@ export function baseStringURI(url: string): string {
 
 /** Normalized parameters (RFC 5849 §3.4.1.3.2): encode names and values, sort by name then value, join. */
 export function normalizeParameters(params: readonly ParamPair[]): string {
-  return params
-    .filter(([name]) => name !== 'oauth_signature')
-    .map(([name, value]) => [percentEncode(name), percentEncode(value)] as const)
-    .sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-    .map(([name, value]) => `${name}=${value}`)
-    .join('&');
+  return joinSorted(encodeInto(params, []));
+}
+
+/** `params` percent-encoded, appended to `into`; `oauth_signature` is never part of what is signed. */
+function encodeInto(params: readonly ParamPair[], into: [string, string][]): [string, string][] {
+  for (const [name, value] of params) {
+    if (name !== 'oauth_signature') into.push([percentEncode(name), percentEncode(value)]);
+  }
+  return into;
+}
+
+/** Encoded pairs sorted by name, then value, joined as `name=value&…`. Sorts `pairs` in place. */
+function joinSorted(pairs: [string, string][]): string {
+  pairs.sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  let joined = '';
+  for (const [name, value] of pairs) joined += `${joined === '' ? '' : '&'}${name}=${value}`;
+  return joined;
 }
 
 /** The signature base string (RFC 5849 §3.4.1.1). */
@@ -43,6 +54,32 @@ export function signatureBaseString(method: string, url: string, params: readonl
 /** Query parameters of a URL as pairs (they are part of what is signed). */
 export function queryPairs(url: string): ParamPair[] {
   return [...new URL(url).searchParams.entries()];
+}
+
+/** What a URL puts in every signature of a request to it: its base string URI and its query, percent-encoded. */
+interface SignedURL {
+  encodedURI: string;
+  encodedQuery: readonly (readonly [string, string])[];
+}
+
+/** The URLs signed lately: a strategy signs a handful (its token URLs, the user's, the first emails page). */
+const signedURLs = new Map<string, SignedURL>();
+const MAX_SIGNED_URLS = 64;
+
+/**
+ * `url`'s part of a signature, from a small cache.
+ * NOTE: parsing the same URLs twice per signature (its base string URI, its query) made every OAuth 1.0a call pay
+ * for two `URL`s and a `URLSearchParams`, and the first sign-in of a process most (code running for the first
+ * time). Emptied when full, so that `next` links of Bitbucket's pages cannot make it grow.
+ */
+function signedURL(url: string): SignedURL {
+  let known = signedURLs.get(url);
+  if (known === undefined) {
+    known = { encodedURI: percentEncode(baseStringURI(url)), encodedQuery: encodeInto(queryPairs(url), []) };
+    if (signedURLs.size >= MAX_SIGNED_URLS) signedURLs.clear();
+    signedURLs.set(url, known);
+  }
+  return known;
 }
 
 /** What signing needs to know about the consumer. */
@@ -70,35 +107,6 @@ export function sign(baseString: string, credentials: ConsumerCredentials, token
   }
 }
 
-/**
- * Checks a received `oauth_signature`. HMAC and PLAINTEXT are compared in constant time;
- * RSA-SHA1 is verified against the consumer's public key.
- */
-export function verifySignature(
-  baseString: string,
-  signature: string,
-  method: SignatureMethod,
-  secrets: { consumerSecret: string; tokenSecret: string; publicKey?: string },
-): boolean {
-  if (method === 'RSA-SHA1') {
-    if (!secrets.publicKey) return false;
-    try {
-      return createVerify('RSA-SHA1').update(baseString).verify(secrets.publicKey, signature, 'base64');
-    } catch {
-      return false;
-    }
-  }
-  const expected = Buffer.from(
-    sign(
-      baseString,
-      { consumerKey: '', consumerSecret: secrets.consumerSecret, signatureMethod: method },
-      secrets.tokenSecret,
-    ),
-  );
-  const actual = Buffer.from(signature);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
-}
-
 /** Options for one signed request. */
 export interface SignRequestOptions {
   method: string;
@@ -115,7 +123,11 @@ export interface SignRequestOptions {
   nonce?: string;
 }
 
-/** Builds the `Authorization: OAuth …` header value for a request (RFC 5849 §3.5.1). */
+/**
+ * Builds the `Authorization: OAuth …` header value for a request (RFC 5849 §3.5.1).
+ * Written with loops and assignments, not spreads and array chains: it runs three or four times per sign-in, and
+ * the first sign-in of a process runs it as V8 first meets it (in its interpreter).
+ */
 export function authorizationHeader(options: SignRequestOptions): string {
   const { credentials } = options;
   const protocol: Record<string, string> = {
@@ -124,30 +136,21 @@ export function authorizationHeader(options: SignRequestOptions): string {
     oauth_signature_method: credentials.signatureMethod,
     oauth_timestamp: options.timestamp ?? String(Math.floor(Date.now() / 1000)),
     oauth_version: '1.0',
-    ...(options.token ? { oauth_token: options.token } : {}),
-    ...options.oauthParams,
   };
-  const pairs: ParamPair[] = [...Object.entries(protocol), ...queryPairs(options.url), ...(options.bodyParams ?? [])];
-  const base = signatureBaseString(options.method, options.url, pairs);
-  protocol.oauth_signature = sign(base, credentials, options.tokenSecret ?? '');
-  const fields = Object.entries(protocol).map(([k, v]) => `${percentEncode(k)}="${percentEncode(v)}"`);
-  return 'OAuth ' + fields.join(', ');
-}
-
-/** Parses an `Authorization: OAuth …` header into its parameters; `null` if it is not one. */
-export function parseAuthorizationHeader(header: string | undefined): Map<string, string> | null {
-  if (!header || !/^OAuth\s/i.test(header)) return null;
-  const params = new Map<string, string>();
-  // The look-behind keeps the scan linear: a name starts only where a run of name characters starts.
-  const re = /(?<![A-Za-z0-9_\-.~%])([A-Za-z0-9_\-.~%]+)="([^"]*)"/g;
-  try {
-    for (let m = re.exec(header); m; m = re.exec(header)) {
-      const name = decodeURIComponent(m[1] as string);
-      if (name === 'realm') continue;
-      params.set(name, decodeURIComponent(m[2] as string));
-    }
-  } catch {
-    return null; // a malformed percent-escape: not a header anyone signed
+  if (options.token) protocol.oauth_token = options.token;
+  if (options.oauthParams) Object.assign(protocol, options.oauthParams);
+  const { encodedURI, encodedQuery } = signedURL(options.url);
+  const pairs: [string, string][] = [];
+  for (const name in protocol) {
+    if (name !== 'oauth_signature') pairs.push([percentEncode(name), percentEncode(protocol[name] as string)]);
   }
-  return params;
+  for (const [name, value] of encodedQuery) pairs.push([name, value]);
+  if (options.bodyParams) encodeInto(options.bodyParams, pairs);
+  const base = `${options.method.toUpperCase()}&${encodedURI}&${percentEncode(joinSorted(pairs))}`;
+  protocol.oauth_signature = sign(base, credentials, options.tokenSecret ?? '');
+  let header = 'OAuth ';
+  for (const name in protocol) {
+    header += `${header === 'OAuth ' ? '' : ', '}${percentEncode(name)}="${percentEncode(protocol[name] as string)}"`;
+  }
+  return header;
 }

@@ -4,7 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { connect } from 'node:net';
 import { createMockBitbucket, type MockBitbucket, type MockUser } from 'passport-bitbucket-oauth/testing';
-import { parseAuthorizationHeader } from '../../lib/oauth1/signature';
+import { parseAuthorizationHeader } from '../../lib/oauth1/signature-check';
 import { get, locationParams, oauthHeader, postForm, useMock, type SignOptions } from './helpers';
 
 const CALLBACK = 'http://127.0.0.1:3000/auth/callback';

@@ -13,7 +13,7 @@ import {
   type MockRequestRecord,
 } from 'passport-bitbucket-oauth/testing';
 import request from 'supertest';
-import { parseAuthorizationHeader } from '../../lib/oauth1/signature';
+import { parseAuthorizationHeader } from '../../lib/oauth1/signature-check';
 import { appCallbackURL, reserveAppURL, startApp, type TestApp, type TestAppOptions } from '../support/app';
 import { pathOf } from '../support/flow';
 

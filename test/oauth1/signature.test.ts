@@ -8,16 +8,15 @@ import {
   authorizationHeader,
   baseStringURI,
   normalizeParameters,
-  parseAuthorizationHeader,
   percentEncode,
   queryPairs,
   sign,
   signatureBaseString,
-  verifySignature,
   type ConsumerCredentials,
   type ParamPair,
   type SignRequestOptions,
 } from '../../lib/oauth1/signature';
+import { parseAuthorizationHeader, verifySignature } from '../../lib/oauth1/signature-check';
 
 const HMAC: ConsumerCredentials = {
   consumerKey: 'key',
@@ -109,6 +108,20 @@ describe('authorizationHeader', () => {
     expect(
       serverAccepts(header, 'POST', URL_WITH_QUERY, BODY, { consumerSecret: HMAC.consumerSecret, tokenSecret: '' }),
     ).toBe(true);
+  });
+
+  // The part a URL adds to every signature is kept per URL (a bounded cache, emptied when full): each URL of many,
+  // and the first again once the cache was emptied, is signed with its own path and query.
+  it('signs each of many URLs with its own path and query, the first again after 100 others', () => {
+    const urls = Array.from(
+      { length: 101 },
+      (_, i) => `https://api.example.com/2.0/user/emails?page=${i + 2}&pagelen=100`,
+    );
+    for (const url of [...urls, urls[0]!]) {
+      const header = signed({ url, method: 'GET', bodyParams: [] });
+      expect(serverAccepts(header, 'GET', url, [], secrets)).toBe(true);
+      expect(serverAccepts(header, 'GET', url.replace('page=', 'page=1'), [], secrets)).toBe(false);
+    }
   });
 
   it('makes a fresh nonce and the current timestamp for every request', () => {

@@ -1,13 +1,8 @@
 import { formParams } from '../server/body';
 import { findClient, type MockContext, type RequestContext } from '../server/context';
 import { sendForm, sendText } from '../server/http';
-import {
-  parseAuthorizationHeader,
-  signatureBaseString,
-  verifySignature,
-  type ParamPair,
-  type SignatureMethod,
-} from '../../oauth1/signature';
+import { signatureBaseString, type ParamPair, type SignatureMethod } from '../../oauth1/signature';
+import { parseAuthorizationHeader, verifySignature } from '../../oauth1/signature-check';
 import type { Family } from '../users/store';
 import type { MockClient } from '../types';
 
