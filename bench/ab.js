@@ -7,7 +7,7 @@
 // Prints the median and mean of the rounds and the ratio to the last contender named; SAMPLES=1 every round's. On
 // Linux also the main thread's CPU alone (the rest is V8's helper threads: garbage collection and compilation).
 const { createMockBitbucket } = require('../dist/testing');
-const { startAppProcess } = require('./apps');
+const { startAppProcess, stopAll } = require('./apps');
 const { Browser, driverAgents } = require('./driver');
 const { stats } = require('./report');
 
@@ -70,8 +70,7 @@ async function main() {
       );
     }
   } finally {
-    for (const app of apps) await app.stop();
-    await mock.close();
+    await stopAll(apps, mock);
   }
 }
 

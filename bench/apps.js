@@ -39,4 +39,10 @@ function startAppProcess(spec, mockURL) {
   });
 }
 
-module.exports = { startAppProcess };
+/** Stops every app of a harness, then its mock. */
+async function stopAll(apps, mock) {
+  for (const app of apps) await app.stop();
+  await mock.close();
+}
+
+module.exports = { startAppProcess, stopAll };

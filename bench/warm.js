@@ -5,7 +5,7 @@
 // of LOGINS (10) logins per app; prints the median of the rounds' medians, its quartiles, and the difference to the
 // last contender named: `node bench/warm.js 'ours oauth2' 'floor: the same calls'` is what ours adds to the floor.
 const { createMockBitbucket } = require('../dist/testing');
-const { startAppProcess } = require('./apps');
+const { startAppProcess, stopAll } = require('./apps');
 const { Browser, driverAgents } = require('./driver');
 const { stats } = require('./report');
 
@@ -48,8 +48,7 @@ async function main() {
       console.log(`${spec.padEnd(48)} ${ms.toFixed(2)} ms (${at(0.25)}–${at(0.75)})`.padEnd(96) + diff);
     }
   } finally {
-    for (const app of apps) await app.stop();
-    await mock.close();
+    await stopAll(apps, mock);
   }
 }
 
