@@ -40,15 +40,22 @@ function encodeInto(params: readonly ParamPair[], into: [string, string][]): [st
 function joinSorted(pairs: [string, string][]): string {
   pairs.sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
   let joined = '';
-  for (const [name, value] of pairs) joined += `${joined === '' ? '' : '&'}${name}=${value}`;
+  let separator = '';
+  for (const [name, value] of pairs) {
+    joined += `${separator}${name}=${value}`;
+    separator = '&';
+  }
   return joined;
 }
 
 /** The signature base string (RFC 5849 §3.4.1.1). */
 export function signatureBaseString(method: string, url: string, params: readonly ParamPair[]): string {
-  return [method.toUpperCase(), percentEncode(baseStringURI(url)), percentEncode(normalizeParameters(params))].join(
-    '&',
-  );
+  return joinBaseString(method, percentEncode(baseStringURI(url)), normalizeParameters(params));
+}
+
+/** The three parts of a base string, joined: the method, the encoded base string URI, the normalized parameters. */
+function joinBaseString(method: string, encodedURI: string, normalized: string): string {
+  return `${method.toUpperCase()}&${encodedURI}&${percentEncode(normalized)}`;
 }
 
 /** Query parameters of a URL as pairs (they are part of what is signed). */
@@ -146,11 +153,13 @@ export function authorizationHeader(options: SignRequestOptions): string {
   }
   for (const [name, value] of encodedQuery) pairs.push([name, value]);
   if (options.bodyParams) encodeInto(options.bodyParams, pairs);
-  const base = `${options.method.toUpperCase()}&${encodedURI}&${percentEncode(joinSorted(pairs))}`;
+  const base = joinBaseString(options.method, encodedURI, joinSorted(pairs));
   protocol.oauth_signature = sign(base, credentials, options.tokenSecret ?? '');
   let header = 'OAuth ';
+  let separator = '';
   for (const name in protocol) {
-    header += `${header === 'OAuth ' ? '' : ', '}${percentEncode(name)}="${percentEncode(protocol[name] as string)}"`;
+    header += `${separator}${percentEncode(name)}="${percentEncode(protocol[name] as string)}"`;
+    separator = ', ';
   }
   return header;
 }
