@@ -39,7 +39,7 @@ export function describeValue(value: unknown, secret = false): string {
     case 'boolean':
       return secret ? 'a boolean' : String(value);
     case 'string':
-      if (secret) return value === '' ? 'an empty string' : 'a string';
+      if (secret) return value === '' ? 'an empty string' : value.trim() === '' ? 'a blank string' : 'a string';
       return JSON.stringify(value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value);
     default:
       if (secret) return 'an object';
@@ -76,6 +76,19 @@ export const SECRET_STRING: OptionRule = { ...NON_EMPTY_STRING, secret: true };
 export const POSITIVE_INTEGER: OptionRule = {
   accepts: 'a positive integer',
   test: (v) => Number.isSafeInteger(v) && (v as number) > 0,
+};
+
+/**
+ * Node's longest timer, in milliseconds (2^31 − 1, about 24.8 days).
+ * NOTE: Node runs a longer `setTimeout` after 1 ms (with a TimeoutOverflowWarning): a `timeout` above it would
+ * make every call to Bitbucket time out at once.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration a timer waits for: a positive integer of milliseconds Node's timers can hold. */
+export const TIMER_MILLISECONDS: OptionRule = {
+  accepts: `a positive integer of milliseconds, at most ${MAX_TIMER_MS} (about 24.8 days)`,
+  test: (v) => Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= MAX_TIMER_MS,
 };
 
 /** A rule whose check lives elsewhere and throws its own message (the URL checks of endpoints.ts). */

@@ -36,12 +36,32 @@ export function requireSecureURL(name: string, value: unknown): URL {
   try {
     url = new URL(String(value));
   } catch {
-    throw new TypeError(`${name} must be an absolute https URL, got ${JSON.stringify(value)}`);
+    throw new TypeError(`${name} must be an absolute https URL, got ${shownURL(value)}`);
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
-  throw new TypeError(
-    `${name} must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got ${JSON.stringify(value)}`,
-  );
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new TypeError(
+      `${name} must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got ${shownURL(value)}`,
+    );
+  }
+  // NOTE: Node would send `user:password@` as a Basic Authorization header of its own, beside (or instead of) the
+  // client's credentials: Bitbucket authenticates the client by clientID/clientSecret or consumerKey, never by URL.
+  if (url.username !== '' || url.password !== '') {
+    throw new TypeError(`${name} must not carry credentials (user:password@), got ${shownURL(value)}`);
+  }
+  return url;
+}
+
+/**
+ * A URL as an error message shows it: JSON-quoted, with everything before the last `@` of its authority (a user
+ * name and password, even in a URL that does not parse) blanked out.
+ */
+function shownURL(value: unknown): string {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  const scheme = /^[^/?#]*\/\//.exec(value)?.[0] ?? '';
+  const rest = value.slice(scheme.length);
+  const authority = /^[^/?#]*/.exec(rest)?.[0] ?? '';
+  const at = authority.lastIndexOf('@');
+  return JSON.stringify(at < 0 ? value : `${scheme}…${rest.slice(at)}`);
 }
 
 /**
@@ -52,7 +72,7 @@ export function requireSecureURL(name: string, value: unknown): URL {
 export function requireAbsoluteCallbackURL(value: unknown): string {
   if (typeof value === 'string' && /^https?:\/\/[^/]/i.test(value) && URL.canParse(value)) return value;
   throw new TypeError(
-    `callbackURL must be an absolute http(s) URL such as "https://app.example.com/auth/bitbucket/callback", got ${JSON.stringify(value)}: a relative one would be completed from the request's Host header, which the client controls`,
+    `callbackURL must be an absolute http(s) URL such as "https://app.example.com/auth/bitbucket/callback", got ${shownURL(value)}: a relative one would be completed from the request's Host header, which the client controls`,
   );
 }
 
@@ -79,9 +99,7 @@ export function perRequestCallbackProblem(options: unknown): TypeError | null {
  */
 export function normalizeBaseURL(baseURL: string): string {
   const url = requireSecureURL('baseURL', baseURL);
-  if (url.search || url.hash || url.username || url.password) {
-    throw new TypeError('baseURL must not carry a query, a fragment or credentials');
-  }
+  if (url.search || url.hash) throw new TypeError('baseURL must not carry a query, a fragment or credentials');
   return url.href.replace(/\/+$/, '');
 }
 

@@ -1,101 +1,11 @@
-import { Agent as HttpAgent } from 'node:http';
-import { requireAbsoluteCallbackURL, requireSecureURL } from './endpoints';
-import { allowedWorkspaces } from '../parse/workspaces';
-import {
-  BOOLEAN,
-  BOOLEAN_OR_FUNCTION,
-  checkedBy,
-  NON_EMPTY_STRING,
-  POSITIVE_INTEGER,
-  SECRET_STRING,
-  STRING_OR_STRINGS,
-  objectWithMethods,
-  oneOf,
-  optionError,
-  describeValue,
-  privateKeyProblem,
-  type OptionRules,
-} from './checks';
+import { oauth1Endpoints, requireAbsoluteCallbackURL, requireSecureURL } from './endpoints';
+import { optionError, describeValue, privateKeyProblem, type OptionRules } from './checks';
+import { OAUTH1_OPTION_RULES, OAUTH2_OPTION_RULES } from './rules';
 import { unknownOptionError, type OptionNames } from './names';
 import { snapshotOptions, type OptionSnapshot } from './snapshot';
 import { checkVerify } from './verify-arity';
 
-/**
- * Every option both strategies take, checked before anything else runs, so a mistake is a `TypeError`
- * at start-up instead of a failed sign-in. To add an option: one line here (or in the strategy's table).
- * NOTE: `baseURL`'s format is checked by `normalizeBaseURL` (endpoints), which knows Cloud from Data Center;
- * every URL Bitbucket is called at by the one https rule of {@link checkOptions}; the callback by endpoints.ts.
- */
-const SECURE_URL = checkedBy('an absolute https URL (http for loopback only)', () => undefined);
-const CALLBACK_URL = checkedBy('an absolute http(s) URL', (_name, value) => requireAbsoluteCallbackURL(value));
-
-export const COMMON_OPTION_RULES: OptionRules = {
-  baseURL: { accepts: 'an absolute URL', test: (v) => typeof v === 'string' },
-  callbackURL: CALLBACK_URL,
-  userProfileURL: SECURE_URL,
-  userEmailsURL: SECURE_URL,
-  emails: BOOLEAN,
-  timeout: POSITIVE_INTEGER,
-  maxResponseBytes: POSITIVE_INTEGER,
-  maxEmailPages: POSITIVE_INTEGER,
-  workspaces: checkedBy('a list of workspace slugs or uuids', (_name, value) => allowedWorkspaces(value)),
-  readWorkspaces: BOOLEAN,
-  userWorkspacesURL: SECURE_URL,
-  maxWorkspacePages: POSITIVE_INTEGER,
-  name: NON_EMPTY_STRING,
-  sessionKey: NON_EMPTY_STRING,
-  maxPendingLogins: POSITIVE_INTEGER,
-  pendingLoginMaxAge: POSITIVE_INTEGER,
-  proxy: BOOLEAN,
-  passReqToCallback: BOOLEAN,
-  skipUserProfile: BOOLEAN_OR_FUNCTION,
-  agent: {
-    accepts: 'an http.Agent (or https.Agent, HttpsProxyAgent, …)',
-    test: (v) => v instanceof HttpAgent,
-  },
-  preconnect: BOOLEAN,
-};
-
-/** passport-oauth2's `StateStore` interface. */
-const STATE_STORE = objectWithMethods('a state store', ['store', 'verify']);
-
-/** {@link BitbucketOAuth2Strategy}'s options. */
-export const OAUTH2_OPTION_RULES: OptionRules = {
-  ...COMMON_OPTION_RULES,
-  clientID: NON_EMPTY_STRING,
-  clientSecret: SECRET_STRING,
-  authorizationURL: SECURE_URL,
-  tokenURL: SECURE_URL,
-  scope: STRING_OR_STRINGS,
-  scopeSeparator: { accepts: 'a string', test: (v) => typeof v === 'string' },
-  state: BOOLEAN,
-  store: {
-    accepts: `true, false or ${STATE_STORE.accepts}`,
-    test: (v) => typeof v === 'boolean' || STATE_STORE.test(v),
-  },
-  pkce: oneOf([true, false, 'S256', 'plain']),
-  clientAuthentication: oneOf(['basic', 'body']),
-};
-
-/** passport-oauth1's request-token store interface. */
-const REQUEST_TOKEN_STORE = objectWithMethods('a request-token store', ['get', 'set', 'destroy']);
-
-/** {@link BitbucketStrategy}'s options. */
-export const OAUTH1_OPTION_RULES: OptionRules = {
-  ...COMMON_OPTION_RULES,
-  consumerKey: NON_EMPTY_STRING,
-  consumerSecret: SECRET_STRING,
-  privateKey: { accepts: 'a PEM-encoded RSA private key', test: (v) => typeof v === 'string', secret: true },
-  signatureMethod: oneOf(['HMAC-SHA1', 'PLAINTEXT', 'RSA-SHA1']),
-  requestTokenURL: SECURE_URL,
-  userAuthorizationURL: SECURE_URL,
-  accessTokenURL: SECURE_URL,
-  store: REQUEST_TOKEN_STORE,
-  /** passport-oauth1's other name for `store`. */
-  requestTokenStore: REQUEST_TOKEN_STORE,
-};
-
-/** A missing required option: `undefined`, `null` or an empty string. */
+/** An option left out: `undefined`, `null` or an empty string (which of the signing keys was given). */
 function missing(value: unknown): boolean {
   return value === undefined || value === null || value === '';
 }
@@ -135,8 +45,12 @@ function checkOptions(
     const unknown = unknownOptionError(name, own, other);
     if (unknown) throw unknown;
   }
+  // An empty string is given, not missing: its rule says so ("got an empty string"), as `?? ''` on an unset
+  // environment variable produces it.
   for (const name of required) {
-    if (missing(snapshot[name])) throw new TypeError(`${own.strategy} requires a ${name} option`);
+    if (snapshot[name] === undefined || snapshot[name] === null) {
+      throw new TypeError(`${own.strategy} requires a ${name} option`);
+    }
   }
   for (const [name, rule] of Object.entries(rules)) {
     const value = snapshot[name];
@@ -160,6 +74,25 @@ export function checkOAuth2Options<T extends object>(options: T, verify: unknown
 }
 
 /**
+ * RSA-SHA1 signs with the private key alone, and only Data Center application links take it.
+ * NOTE: Bitbucket Cloud signs OAuth 1.0a with HMAC-SHA1 (or PLAINTEXT) and refuses RSA-SHA1; a `consumerSecret`
+ * beside the `privateKey` would never be used.
+ */
+function requireRSAOnDataCenter(snapshot: OptionSnapshot): void {
+  if (oauth1Endpoints(snapshot.baseURL as string | undefined).deployment === 'cloud') {
+    throw new TypeError(
+      "signatureMethod 'RSA-SHA1' (a privateKey) is for Bitbucket Data Center application links: give baseURL, " +
+        "the address of your Data Center; Bitbucket Cloud takes 'HMAC-SHA1' with the consumerSecret",
+    );
+  }
+  if (!missing(snapshot.consumerSecret)) {
+    throw new TypeError(
+      "consumerSecret is not used with signatureMethod 'RSA-SHA1' (the privateKey signs): remove one of the two",
+    );
+  }
+}
+
+/**
  * Checks every option of {@link BitbucketStrategy}, the signing key included, and its verify callback.
  * NOTE: without `callbackURL` passport-oauth1 sends `oauth_callback=oob`, and Bitbucket then shows the
  * user a verifier to copy instead of sending them back: that is never what a web app wants.
@@ -177,6 +110,7 @@ export function checkOAuth1Options<T extends object>(options: T, verify: unknown
   if (rsa) {
     const problem = privateKeyProblem(snapshot.privateKey as string);
     if (problem !== undefined) throw new TypeError(`privateKey ${problem}`);
+    requireRSAOnDataCenter(snapshot);
   } else if (keyGiven) {
     throw new TypeError(
       `privateKey is used only with signatureMethod 'RSA-SHA1', got signatureMethod ${describeValue(snapshot.signatureMethod ?? 'HMAC-SHA1')}`,

@@ -24,9 +24,12 @@ describe('new BitbucketStrategy(options, verify) refuses what cannot work, with 
   });
 
   it('no options, or no consumerKey, or an empty one', () => {
-    for (const options of [undefined, {}, { consumerKey: '', consumerSecret: 's' }]) {
+    for (const options of [undefined, {}, { consumerSecret: 's' }]) {
       expect(() => construct(options)).toThrow(new TypeError('BitbucketStrategy requires a consumerKey option'));
     }
+    expect(() => construct({ consumerKey: '', consumerSecret: 's' })).toThrow(
+      new TypeError('consumerKey must be a non-empty string, got ""'),
+    );
     expect(() => construct({ consumerKey: 42, consumerSecret: 's' })).toThrow(
       new TypeError('consumerKey must be a non-empty string, got 42'),
     );
@@ -37,7 +40,7 @@ describe('new BitbucketStrategy(options, verify) refuses what cannot work, with 
       new TypeError('BitbucketStrategy requires a consumerSecret option'),
     );
     expect(() => construct({ consumerKey: 'k', consumerSecret: '' })).toThrow(
-      new TypeError('BitbucketStrategy requires a consumerSecret option'),
+      new TypeError('consumerSecret must be a non-empty string, got an empty string'),
     );
   });
 
@@ -61,7 +64,10 @@ describe('new BitbucketStrategy(options, verify) refuses what cannot work, with 
         'baseURL must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "ftp://bitbucket.example.com"',
       ],
       ['https://bitbucket.example.com/?x=1', 'baseURL must not carry a query, a fragment or credentials'],
-      ['https://user:pw@bitbucket.example.com', 'baseURL must not carry a query, a fragment or credentials'],
+      [
+        'https://user:pw@bitbucket.example.com',
+        'baseURL must not carry credentials (user:password@), got "https://…@bitbucket.example.com"',
+      ],
     ];
     for (const [baseURL, message] of cases) {
       expect(() => construct({ baseURL, consumerKey: 'k', privateKey })).toThrow(new TypeError(message));
@@ -70,7 +76,7 @@ describe('new BitbucketStrategy(options, verify) refuses what cannot work, with 
 
   it('limits that are not positive integers', () => {
     expect(() => construct({ consumerKey: 'k', consumerSecret: 's', timeout: 0 })).toThrow(
-      new TypeError('timeout must be a positive integer, got 0'),
+      new TypeError('timeout must be a positive integer of milliseconds, at most 2147483647 (about 24.8 days), got 0'),
     );
     expect(() => construct({ consumerKey: 'k', consumerSecret: 's', maxResponseBytes: 1.5 })).toThrow(
       new TypeError('maxResponseBytes must be a positive integer, got 1.5'),

@@ -22,8 +22,9 @@ describe('the BitbucketOAuth2Strategy constructor', () => {
     expect(() => construct({ clientSecret: 'secret' })).toThrow(
       new TypeError('BitbucketOAuth2Strategy requires a clientID option'),
     );
+    // Given but empty (`process.env.BITBUCKET_CLIENT_ID ?? ''` with the variable unset): said so.
     expect(() => construct({ clientID: '', clientSecret: 'secret' })).toThrow(
-      new TypeError('BitbucketOAuth2Strategy requires a clientID option'),
+      new TypeError('clientID must be a non-empty string, got ""'),
     );
     expect(() => construct(undefined)).toThrow(new TypeError('BitbucketOAuth2Strategy requires a clientID option'));
   });
@@ -34,6 +35,12 @@ describe('the BitbucketOAuth2Strategy constructor', () => {
     );
     expect(() => construct({ clientID: 'key', clientSecret: 42 })).toThrow(
       new TypeError('clientSecret must be a non-empty string, got a number'),
+    );
+    expect(() => construct({ clientID: 'key', clientSecret: '' })).toThrow(
+      new TypeError('clientSecret must be a non-empty string, got an empty string'),
+    );
+    expect(() => construct({ clientID: 'key', clientSecret: '  ' })).toThrow(
+      new TypeError('clientSecret must be a non-empty string, got a blank string'),
     );
   });
 
@@ -63,14 +70,37 @@ describe('the BitbucketOAuth2Strategy constructor', () => {
       new TypeError(message),
     );
     expect(() => construct({ ...valid, baseURL: 'https://admin:pw@bitbucket.example.com' })).toThrow(
-      new TypeError(message),
+      new TypeError('baseURL must not carry credentials (user:password@), got "https://…@bitbucket.example.com"'),
     );
   });
+
+  it.each(['baseURL', 'authorizationURL', 'tokenURL', 'userProfileURL', 'userEmailsURL', 'userWorkspacesURL'])(
+    'refuses credentials in %s, and never repeats them',
+    (name) => {
+      const shown = (value: string): string => {
+        try {
+          construct({ ...valid, [name]: value });
+          return 'accepted';
+        } catch (err) {
+          return (err as Error).message;
+        }
+      };
+      expect(shown('https://id:SECRET@bitbucket.example.com/x')).toBe(
+        `${name} must not carry credentials (user:password@), got "https://…@bitbucket.example.com/x"`,
+      );
+      expect(shown('http://id:SECRET@evil.example.com/x')).toBe(
+        `${name} must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "http://…@evil.example.com/x"`,
+      );
+      // Not a URL at all, and still not repeated.
+      expect(shown('id:SECRET@')).not.toContain('SECRET');
+      expect(shown('//id:SECRET@host')).not.toContain('SECRET');
+    },
+  );
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '1000'])('refuses timeout %p', (timeout) => {
     expect(() => construct({ ...valid, timeout })).toThrow(
       new TypeError(
-        `timeout must be a positive integer, got ${typeof timeout === 'string' ? JSON.stringify(timeout) : String(timeout)}`,
+        `timeout must be a positive integer of milliseconds, at most 2147483647 (about 24.8 days), got ${typeof timeout === 'string' ? JSON.stringify(timeout) : String(timeout)}`,
       ),
     );
   });

@@ -18,7 +18,11 @@ describe('the mistakes of issue 14, each refused at construction with an exact m
     ['emails as text', { emails: 'false' }, 'emails must be true or false, got "false"'],
     ['a scope that is a number', { scope: 5 }, 'scope must be a string or an array of strings, got 5'],
     ['state as text', { state: 'yes' }, 'state must be true or false, got "yes"'],
-    ['a timeout as text', { timeout: '5000' }, 'timeout must be a positive integer, got "5000"'],
+    [
+      'a timeout as text',
+      { timeout: '5000' },
+      `timeout must be a positive integer of milliseconds, at most 2147483647 (about 24.8 days), got "5000"`,
+    ],
   ])('OAuth 2.0: %s', (_what, extra, message) => {
     expect(messageOf(() => buildOAuth2({ ...oauth2, ...extra }))).toBe(message);
   });
@@ -49,7 +53,10 @@ describe('every other OAuth 2.0 option', () => {
   it.each<[string, unknown, string]>([
     ['maxResponseBytes', 1.5, 'a positive integer, got 1.5'],
     ['maxEmailPages', 0, 'a positive integer, got 0'],
-    ['timeout', Number.NaN, 'a positive integer, got NaN'],
+    ['timeout', Number.NaN, 'a positive integer of milliseconds, at most 2147483647 (about 24.8 days), got NaN'],
+    // Node would run a longer timer after 1 ms: every call to Bitbucket would time out at once.
+    ['timeout', 2 ** 31, 'a positive integer of milliseconds, at most 2147483647 (about 24.8 days), got 2147483648'],
+    ['timeout', 1e12, 'a positive integer of milliseconds, at most 2147483647 (about 24.8 days), got 1000000000000'],
     ['name', '', 'a non-empty string, got ""'],
     ['sessionKey', ['oauth2'], 'a non-empty string, got ["oauth2"]'],
     ['proxy', 'true', 'true or false, got "true"'],
@@ -182,7 +189,13 @@ describe('options spelt otherwise, or from the older Bitbucket strategies, which
 
 describe('OAuth 1.0a signing keys', () => {
   const withKey = (privateKey: unknown, extra: object = {}): BitbucketStrategy =>
-    buildOAuth1({ consumerKey: 'key', privateKey, callbackURL: CALLBACK, ...extra });
+    buildOAuth1({
+      baseURL: 'https://bitbucket.example.com',
+      consumerKey: 'key',
+      privateKey,
+      callbackURL: CALLBACK,
+      ...extra,
+    });
 
   it('accepts an RSA private key in PKCS#8 and PKCS#1 PEM', () => {
     const pkcs1 = generateKeyPairSync('rsa', {
@@ -192,6 +205,20 @@ describe('OAuth 1.0a signing keys', () => {
     });
     expect(withKey(rsa.privateKey).name).toBe('bitbucket');
     expect(withKey(pkcs1.privateKey, { signatureMethod: 'RSA-SHA1' }).name).toBe('bitbucket');
+  });
+
+  it('refuses RSA-SHA1 on Bitbucket Cloud, which signs with HMAC-SHA1 only (no baseURL, or bitbucket.org)', () => {
+    const message =
+      "signatureMethod 'RSA-SHA1' (a privateKey) is for Bitbucket Data Center application links: give baseURL, " +
+      "the address of your Data Center; Bitbucket Cloud takes 'HMAC-SHA1' with the consumerSecret";
+    expect(messageOf(() => withKey(rsa.privateKey, { baseURL: undefined }))).toBe(message);
+    expect(messageOf(() => withKey(rsa.privateKey, { baseURL: 'https://bitbucket.org' }))).toBe(message);
+  });
+
+  it('refuses a consumerSecret beside the privateKey: RSA-SHA1 would never use it', () => {
+    expect(messageOf(() => withKey(rsa.privateKey, { consumerSecret: 'secret' }))).toBe(
+      "consumerSecret is not used with signatureMethod 'RSA-SHA1' (the privateKey signs): remove one of the two",
+    );
   });
 
   it.each<[string, () => string, string]>([

@@ -165,7 +165,7 @@ describe('misuse the type checker catches', () => {
   it('a timeout given as text', () => {
     // @ts-expect-error -- timeout is a number of milliseconds
     expect(() => new BitbucketOAuth2Strategy({ ...options, timeout: '10s' }, verify)).toThrow(
-      'timeout must be a positive integer, got "10s"',
+      'timeout must be a positive integer of milliseconds, at most 2147483647 (about 24.8 days), got "10s"',
     );
   });
 
