@@ -164,6 +164,35 @@ describe('passport-bitbucket-oauth-mock', () => {
     },
   );
 
+  it('stops by itself when the process that started it is killed (npx passes no signal on)', async () => {
+    // A parent that starts the command, says where it listens, then waits: killed with SIGKILL, it passes nothing on.
+    const parent = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const c = require('node:child_process').spawn(process.execPath, [${JSON.stringify(bin)}, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+         c.stdout.on('data', (d) => { const m = /on (http:[^ ]+)/.exec(String(d)); if (m) console.log(m[1] + ' ' + c.pid); });`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    running.push(parent);
+    const [line] = (await once(parent.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+    const [url = '', pid = ''] = String(line).trim().split(' ');
+    expect((await fetch(`${url}/2.0/user`)).status).toBe(401);
+    parent.kill('SIGKILL');
+    // Its port closes (checked rather than the pid: an exited orphan may stay a zombie where init reaps nothing).
+    let listening = true;
+    for (let waited = 0; listening && waited < 10_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      listening = await fetch(`${url}/2.0/user`).then(
+        () => true,
+        () => false,
+      );
+    }
+    if (listening) process.kill(Number(pid), 'SIGKILL');
+    expect(listening).toBe(false);
+  });
+
   it.each([
     [['--nope'], 'unknown option --nope'],
     [['--port', '70000'], '--port must be a number from 0 to 65535, got 70000'],

@@ -17,8 +17,8 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage: passport-bitbucket-oauth-mock [options]
 
-Starts a mock Bitbucket (Cloud and Data Center) until Ctrl-C or SIGTERM, and prints its endpoints and the
-credentials of its OAuth consumer.
+Starts a mock Bitbucket (Cloud and Data Center) until Ctrl-C, SIGTERM or the exit of the process that
+started it, and prints its endpoints and the credentials of its OAuth consumer.
 
 Options:
   --port <n>          port to listen on (default 8080; 0 picks a free one)

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `passport-bitbucket-oauth-mock`: the mock Bitbucket as a command, for apps tested as a separate process
- * (Playwright, Cypress, an app in another language). It listens until SIGINT or SIGTERM, then closes the mock
- * (open connections included) and exits 0; a second signal exits at once.
+ * (Playwright, Cypress, an app in another language). It listens until SIGINT or SIGTERM, or until the process
+ * that started it exits, then closes the mock (open connections included) and exits 0; a second signal exits at once.
  */
 import { createMockBitbucket } from '../mock-bitbucket';
 import { parseArgs, UsageError, USAGE, type CliRequest } from './args';
@@ -17,16 +17,36 @@ async function start(request: CliRequest): Promise<void> {
   const mock = await createMockBitbucket(request.options);
   process.stdout.write(request.json ? `${JSON.stringify(describeMock(mock))}\n` : banner(mock));
   const now = (): never => process.exit(130);
-  const stop = (signal: NodeJS.Signals): void => {
+  let stopping = false;
+  // `said`: no line for a parent that is gone, whose pipe would only answer EPIPE.
+  const stop = (why: string, said = !request.json): void => {
+    if (stopping) return;
+    stopping = true;
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     process.once('SIGINT', now).once('SIGTERM', now);
     void mock.close().then(() => {
       process.off('SIGINT', now).off('SIGTERM', now);
-      if (!request.json) process.stdout.write(`Mock Bitbucket stopped (${signal}).\n`);
+      if (said) process.stdout.write(`Mock Bitbucket stopped (${why}).\n`);
     });
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
+  stopWithParent(() => stop('the process that started it exited', false));
+}
+
+/**
+ * Calls `stop` once the process that started this one is gone (this one then belongs to another parent).
+ * NOTE: `npx` and `npm exec` do not pass SIGTERM on to the command they run: `npx passport-bitbucket-oauth-mock &`
+ * then `kill %1` stopped npm and left the mock listening on its port, with no parent, until someone found it.
+ */
+function stopWithParent(stop: () => void): void {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    stop();
+  }, 250);
+  watch.unref();
 }
 
 function main(argv: readonly string[]): void {
