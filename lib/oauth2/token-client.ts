@@ -159,7 +159,8 @@ export function codeExchange(
 
 /**
  * Trades a refresh token for a new access token. Rejects with a `TypeError` (no refresh token), a
- * `TokenError` (Bitbucket refused it: `invalid_grant` for an expired, revoked or already rotated one)
+ * `TokenError` (Bitbucket refused it: Cloud answers `invalid_request` "Invalid refresh_token" for an expired, revoked
+ * or already rotated one; sign the user in again whatever the code)
  * or an `InternalOAuthError` (no usable answer: network, timeout, 5xx).
  */
 export async function refreshTokens(client: TokenClient, refreshToken: string): Promise<RefreshedTokens> {

@@ -46,4 +46,5 @@ export const ASSUMABLE: Readonly<Record<string, string>> = {
   publicKey: 'string',
   bitbucket: "import('passport-bitbucket-oauth/testing').MockBitbucket",
   users: '{ update(id: string, tokens: { accessToken: string; refreshToken: string }): Promise<void> }',
+  required: '(name: string) => string',
 };
