@@ -16,6 +16,15 @@ const MIN_SECRET_LENGTH = 4;
 /** Deepest JSON nesting walked; deeper values keep their raw-text redaction only. */
 const MAX_JSON_DEPTH = 64;
 
+/**
+ * Characters a reader does not see: C0 controls but tab and line breaks (NUL above all), DEL, the soft hyphen,
+ * zero-width characters, bidi controls and the BOM. Interleaved with a secret's letters, they hide it from every
+ * pattern and not from the eye, so they are taken out before matching.
+ */
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- the control characters are what it finds
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
 /** A regular-expression class matching one hex digit in either case. */
 function hexDigits(value: number, width: number): string {
   return Array.from(value.toString(16).padStart(width, '0'))
@@ -93,8 +102,9 @@ function secretsPattern(secrets: readonly (string | undefined)[]): RegExp | null
 /** Every string of a JSON value (keys too) redacted; `changed` says whether any was. */
 function redactValue(value: unknown, pattern: RegExp, depth: number, state: { changed: boolean }): unknown {
   if (typeof value === 'string') {
-    const out = value.replace(pattern, REDACTED);
-    if (out !== value) state.changed = true;
+    const visible = value.replace(INVISIBLE, '');
+    const out = visible.replace(pattern, REDACTED);
+    if (out !== visible) state.changed = true;
     return out;
   }
   if (depth >= MAX_JSON_DEPTH || typeof value !== 'object' || value === null) return value;
@@ -121,17 +131,23 @@ function redactDecodedJSON(text: string, pattern: RegExp): string | null {
   }
   const state = { changed: false };
   const out = redactValue(value, pattern, 0, state);
-  return state.changed ? JSON.stringify(out) : null;
+  if (!state.changed) return null;
+  try {
+    return JSON.stringify(out);
+  } catch {
+    // NOTE: nesting thousands deep overflows the stack of `JSON.stringify`; the raw text's redaction then stands.
+    return null;
+  }
 }
 
 /**
  * Blanks each secret out of `text` in every form a reader could decode (see {@link characterPattern} and
- * {@link base64Cores}), then, when `text` is JSON, in every decoded string too. Secrets shorter than four
- * characters are left alone.
+ * {@link base64Cores}), then, when `text` is JSON, in every decoded string too. Characters nobody sees are taken
+ * out first. Secrets shorter than four characters are left alone.
  */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
   const pattern = secretsPattern(secrets);
   if (pattern === null) return text;
-  const raw = text.replace(pattern, REDACTED);
+  const raw = text.replace(INVISIBLE, '').replace(pattern, REDACTED);
   return redactDecodedJSON(raw, pattern) ?? raw;
 }

@@ -62,7 +62,8 @@ export function apiError(method: string, url: string, response: HttpResponse): B
     code: kind,
     status,
     url: target,
-    bitbucketMessage: message ?? null,
+    // One line, bidi controls out, at most 500 characters: apps show it, and an endpoint may send anything here.
+    bitbucketMessage: message === undefined ? null : excerpt(message, 500),
     required: optionalStringArray(detail?.required) ?? null,
     granted: optionalStringArray(detail?.granted) ?? null,
     retryAfter: status === 429 ? retryAfterSeconds(response.headers['retry-after']) : null,

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { agentFor } from './connections';
+import { decodeBody } from './decode-body';
 import { TransportError, type Call, type HttpRequest, type HttpResponse } from './call';
 
 /**
@@ -36,9 +37,14 @@ export function requestViaAgent(request: HttpRequest, call: Call): (err: Error) 
       chunks.push(chunk);
     });
     res.on('end', () => {
-      const body =
-        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      finish(null, new NodeResponse(res, body));
+      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      finish(
+        null,
+        new NodeResponse(
+          res,
+          decodeBody(bytes, () => res.headers['content-type']),
+        ),
+      );
     });
     res.on('error', (cause) => finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause })));
     res.on('close', () => {

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { TransportError, type Call, type HttpRequest } from './call';
+import { decodeBody } from './decode-body';
 
 /**
  * Sends a call through an undici dispatcher (the environment's proxy), with undici's handler interface (no
@@ -38,8 +39,9 @@ export function requestViaUndici(dispatcher: Dispatcher, request: HttpRequest, c
       chunks.push(chunk);
     },
     onResponseEnd() {
-      const body =
-        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      const type: unknown = headers['content-type'];
+      const body = decodeBody(bytes, () => (typeof type === 'string' ? type : undefined));
       // NOTE: undici frees the connection in a `setImmediate` queued after this returns ("a full event loop
       // cycle" before reuse); settling in an immediate queued after that one lets the callback's next call reuse
       // it, where settling at once would open one more connection for each phase of the callback.

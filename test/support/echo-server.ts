@@ -5,11 +5,11 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One answer: status, content type, body as raw text. */
+/** One answer: status, content type, body as raw text (sent in UTF-8), or as bytes (any encoding). */
 export interface EchoReply {
   status: number;
   type: string;
-  body: string;
+  body: string | Buffer;
 }
 
 /** Listens on 127.0.0.1 (a random port) and answers each request with `answer(request, body)`. */
