@@ -1,6 +1,6 @@
 import { BitbucketAPIError } from '../errors';
 import type { HttpResponse } from '../transport/http';
-import { invalidResponse, isObject, optionalString } from '../parse/narrow';
+import { asciiLowerCase, invalidResponse, isObject, optionalString } from '../parse/narrow';
 import { parseDataCenterProfile } from '../parse/profile';
 import type { BitbucketProfile } from '../parse/profile-types';
 import { apiError, get, getJSON, type APIContext } from './authorized-get';
@@ -31,9 +31,11 @@ export async function fetchDataCenterProfile(
     throw invalidResponse('whoami carries no X-AUSERNAME header (the token was not accepted)', whoami.status);
   }
   const { json, raw, response } = await getDataCenterUser(sources.usersURL, username, ctx);
-  // NOTE: a proxy or cache answering with someone else's user must not sign this user in as them.
+  // NOTE: a proxy or cache answering with someone else's user must not sign this user in as them. Compared
+  // without ASCII case only: with `toLowerCase()`, "\u212Aate" (KELVIN SIGN) whoami names would pass for "kate",
+  // whom the lower-case lookup above reads when "\u212Aate" has no users resource of its own.
   const names = isObject(json) ? [json.name, json.slug].filter((n): n is string => typeof n === 'string') : [];
-  if (names.length > 0 && !names.some((n) => n.toLowerCase() === username.toLowerCase())) {
+  if (names.length > 0 && !names.some((n) => asciiLowerCase(n) === asciiLowerCase(username))) {
     throw invalidResponse('users resource describes another user than whoami named', response.status);
   }
   return parseDataCenterProfile(json, sources.baseURL, raw);
@@ -62,13 +64,27 @@ async function getDataCenterUser(
 /**
  * NOTE: Bitbucket Data Center sends `X-AUSERNAME` as the name is (`jane.doe@corp`), but a proxy in front of
  * it may percent-encode the header (`jane.doe%40corp`), so valid percent-encoding is decoded; anything else,
- * the raw name included, is taken as it is.
+ * the raw name included, is taken as it is. Node reads header bytes as Latin-1: a name sent in UTF-8 (`jürgen`
+ * as the bytes C3 BC) is read back as UTF-8 when its bytes are valid UTF-8, as Latin-1 text almost never is.
  */
 function decodeHeaderValue(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   try {
-    return decodeURIComponent(value);
+    return utf8Read(decodeURIComponent(value));
   } catch {
-    return value;
+    return utf8Read(value);
+  }
+}
+
+/** Header text whose characters are bytes (Latin-1) read as UTF-8 when they are valid UTF-8 beyond ASCII. */
+function utf8Read(text: string): string {
+  // eslint-disable-next-line no-control-regex -- any character beyond ASCII
+  if (!/[^\x00-\x7f]/.test(text) || /[^\x00-\xff]/.test(text)) return text;
+  const bytes = Buffer.from(text, 'latin1');
+  const decoded = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoded.decode(bytes);
+  } catch {
+    return text;
   }
 }

@@ -53,3 +53,12 @@ export function parseJSON(text: string, status: number | null = null, url?: stri
 export function optionalStringArray(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
 }
+
+/**
+ * ASCII letters lower-cased, every other character as it is: for comparing names Bitbucket treats without case.
+ * NOTE: `toLowerCase()` folds full Unicode: "\u212A" (KELVIN SIGN) becomes "k", so a workspace or a user named
+ * with look-alike letters would pass for another one.
+ */
+export function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}

@@ -135,7 +135,8 @@ export function parseCloudProfile(input: CloudProfileInput): BitbucketProfile {
  */
 function dataCenterAvatar(avatarUrl: unknown, baseURL: string): string | undefined {
   const path = optionalString(avatarUrl);
-  if (path === undefined || !path.startsWith('/') || path.startsWith('//')) return optionalHttpURL(path);
+  // NOTE: `/\host` is `//host` to a URL parser: another host, never a path under the base URL.
+  if (path === undefined || !path.startsWith('/') || /^\/[/\\]/.test(path)) return optionalHttpURL(path);
   if (!URL.canParse(baseURL)) return undefined;
   const base = new URL(baseURL);
   const context = base.pathname.replace(/\/+$/, '');

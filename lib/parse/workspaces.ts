@@ -1,4 +1,4 @@
-import { invalidResponse, isObject, optionalString, requireObject } from './narrow';
+import { asciiLowerCase, invalidResponse, isObject, optionalString, requireObject } from './narrow';
 import type { BitbucketWorkspace } from './profile-types';
 
 /**
@@ -57,15 +57,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // NOTE: Bitbucket's workspace IDs (slugs) are lower-case letters, digits, `-`, `_` (and `.` in old accounts);
 // upper case is accepted here and compared case-insensitively, as Bitbucket's URLs do.
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/i;
-
-/**
- * ASCII letters lower-cased, every other character as it is.
- * NOTE: Bitbucket's slugs and uuids are ASCII. `toLowerCase()` folds full Unicode: "\u212A" (KELVIN SIGN) would
- * become "k", so a workspace named with look-alike letters would pass for an allowed one.
- */
-export function asciiLowerCase(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
-}
 
 /**
  * The key of a uuid for comparison: braces kept (added when absent), lower case.

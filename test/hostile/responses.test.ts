@@ -482,6 +482,15 @@ function shapeRows(kind: RigKind): Row[] {
         },
       },
       {
+        title: 'users sends an avatar path starting /\\ (another host to a URL parser): no photo',
+        arrange: (r) =>
+          r.mock.setFault('dcUser', {
+            kind: 'json',
+            body: { id: 1, name: 'jdoe', slug: 'jdoe', displayName: 'Jane', avatarUrl: '/\\evil.example/a.png' },
+          }),
+        expect: { outcome: 'success', check: (user) => expect(user.photos).toEqual([]) },
+      },
+      {
         title: 'whoami answers 200 without X-AUSERNAME (the token was not accepted)',
         proxied: true,
         arrange: (r) =>

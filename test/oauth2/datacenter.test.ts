@@ -7,7 +7,7 @@ import {
   type BitbucketProfile,
   type BitbucketTokenParams,
 } from 'passport-bitbucket-oauth';
-import { DEFAULT_CLIENT, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
+import { DEFAULT_CLIENT, type MockBitbucket, type MockUser } from 'passport-bitbucket-oauth/testing';
 import { appCallbackURL, startApp } from '../support/app';
 import { followApp, login } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
@@ -315,5 +315,61 @@ describe('Data Center behind a context path', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('Data Center user names compared without Unicode case folding', () => {
+  // "\u212Aate" starts with KELVIN SIGN, which toLowerCase() folds to "k": its lower-case lookup finds "kate".
+  const user = (n: number, name: string, slug: string): MockUser => ({
+    uuid: `{00000000-0000-4000-8000-00000000000${n}}`,
+    accountId: `acc${n}`,
+    username: `user${n}`,
+    nickname: `user${n}`,
+    displayName: `User ${n}`,
+    emails: [],
+    dc: { id: n, name, slug },
+  });
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
+    mock: { users: [user(1, 'kate', 'kate'), user(2, '\u212Aate', 'kelvin_ate')], aUsernameEncoding: 'percent' },
+  });
+
+  it('refuses a user whose name folds onto another user’s (KELVIN SIGN): never signed in as "kate"', async () => {
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user2' });
+    expect(callback?.status).toBe(500);
+    expect(harness().app.errors[0]?.message).toBe(
+      'Bitbucket response users resource describes another user than whoami named',
+    );
+    // The lookup by the name as sent found nobody, the lower-case one found "kate": her profile must not sign in.
+    expect(requestsTo(harness().mock, 'dcUser').map((r) => r.path)).toEqual([
+      '/rest/api/latest/users/%E2%84%AAate',
+      '/rest/api/latest/users/kate',
+    ]);
+    expect(seen).toEqual([]);
+  });
+
+  it('still signs in "kate" herself', async () => {
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user1' });
+    expect(callback?.body.user).toEqual({ id: '1', username: 'kate' });
+  });
+});
+
+describe('a Data Center user name beyond ASCII, in X-AUSERNAME as UTF-8 bytes', () => {
+  const jurgen: MockUser = {
+    uuid: '{00000000-0000-4000-8000-000000000007}',
+    accountId: 'acc7',
+    username: 'jurgen',
+    nickname: 'jurgen',
+    displayName: 'Jürgen Weiß',
+    emails: [],
+    dc: { id: 7, name: 'jürgen', slug: 'jürgen' },
+  };
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
+    mock: { users: [jurgen] },
+  });
+
+  it('reads the name as UTF-8 (Node reads header bytes as Latin-1) and signs the user in', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.body.user).toEqual({ id: '7', username: 'jürgen' });
+    expect(onlyRequestTo(harness().mock, 'dcUser').path).toBe('/rest/api/latest/users/j%C3%BCrgen');
   });
 });

@@ -1,5 +1,8 @@
 import type { ServerResponse } from 'node:http';
 
+// NOTE: every body goes as bytes: Node then writes the headers in Latin-1 (as Bitbucket's server does), where a
+// string body has them prepended and sent in UTF-8, which sent a non-ASCII X-AUSERNAME encoded twice.
+
 /** Sends a JSON body. */
 export function sendJson(
   res: ServerResponse,
@@ -13,7 +16,7 @@ export function sendJson(
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   });
-  res.end(text);
+  res.end(Buffer.from(text));
 }
 
 /** Sends a plain-text body. */
@@ -28,7 +31,7 @@ export function sendText(
     ...headers,
     'content-length': Buffer.byteLength(text),
   });
-  res.end(text);
+  res.end(Buffer.from(text));
 }
 
 /** Sends an HTML page; no scripts, no frames, inline styles only. */
@@ -40,7 +43,7 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
     'x-frame-options': 'DENY',
     'cache-control': 'no-store',
   });
-  res.end(html);
+  res.end(Buffer.from(html));
 }
 
 /** Sends a form-encoded body (OAuth 1.0a token responses and Data Center OAuth problems). */
@@ -56,7 +59,7 @@ export function sendForm(
     'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   });
-  res.end(text);
+  res.end(Buffer.from(text));
 }
 
 /** Answers 302 with a `Location`. */
