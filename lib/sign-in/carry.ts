@@ -66,6 +66,14 @@ export function gateProfile<P extends { id: string }>(
 }
 
 /**
+ * Whether this callback finishes a sign-in that was carried through another account's login (bound to it) with no
+ * profile read to check the binding: `skipUserProfile` chose to skip it, and only the profile names the account.
+ */
+export function carriedWithoutProfile(req: unknown): boolean {
+  return isObject(req) && boundAccounts.has(req) && !accounts.has(req);
+}
+
+/**
  * On a successful callback of the strategy whose store is `own`: binds its other pending sign-ins to the
  * account that signed in (dropping those bound to someone else), drops every other store's, and writes the
  * kept ones into the session the login regenerates. Without a profile (`skipUserProfile`) nothing is kept.

@@ -1,5 +1,5 @@
 import { callbackErrorMessage } from './callback';
-import { carryAcrossLogin, rememberRequest } from './carry';
+import { carriedWithoutProfile, carryAcrossLogin, OTHER_ACCOUNT_MESSAGE, rememberRequest } from './carry';
 import { missingSession, type PendingLogins } from './pending-logins';
 
 /** The part of a Passport strategy, during `authenticate()`, that ends a sign-in. */
@@ -26,6 +26,9 @@ export function watchCallback(
   rememberRequest(strategy, req);
   const succeed = strategy.success.bind(strategy);
   strategy.success = (user: Express.User, info?: object): void => {
+    // NOTE: a carried sign-in may finish only as the account it was bound to, which only its profile tells: with
+    // the profile skipped, a fixated session's pending sign-in would swap the victim into the attacker's account.
+    if (carriedWithoutProfile(req)) return strategy.fail({ message: OTHER_ACCOUNT_MESSAGE }, 403);
     carryAcrossLogin(req, pending);
     succeed(user, info);
   };

@@ -89,3 +89,44 @@ describe.each([false, true])(
     });
   },
 );
+
+describe('a fixated session, with skipUserProfile deciding per login', () => {
+  // The app reads the profile only when it asks to: the attacker's callback then skips it.
+  let skip = false;
+  const harness = useHarness((mock) => {
+    const skipUserProfile = (_accessToken: string, done: (err: Error | null, skip: boolean) => void): void =>
+      done(null, skip);
+    // NOTE: with the profile skipped, passport-oauth2 calls verify without one (the type says a profile is always there).
+    return new BitbucketOAuth2Strategy({ ...cloudOptions(mock), skipUserProfile }, (accessToken, _r, profile, done) => {
+      const read = profile as typeof profile | undefined;
+      done(null, read ? { username: read.username } : { token: accessToken });
+    });
+  });
+  afterEach(() => {
+    skip = false;
+  });
+
+  it("refuses the attacker's carried sign-in when it would finish without a profile to check", async () => {
+    const { app, mock } = harness();
+    const browser = app.agent();
+    const attackers = await authorizeOnly(browser, mock, 'mmails');
+    const victims = await authorizeOnly(browser, mock, 'jdoe');
+    expect((await browser.get(victims)).body.user).toMatchObject({ username: 'jdoe' });
+
+    skip = true;
+    const swap = await browser.get(attackers);
+    expect(swap.headers.location).toBe('/failed');
+    expect((await browser.get('/failed')).body.messages).toContain(
+      'This Bitbucket sign-in was started before another account signed in, in this browser. Please sign in again.',
+    );
+    expect((await browser.get('/me')).body.user).toMatchObject({ username: 'jdoe' });
+  });
+
+  it('still signs in without a profile when no other account signed in first', async () => {
+    const { app, mock } = harness();
+    skip = true;
+    const browser = app.agent();
+    const own = await authorizeOnly(browser, mock, 'jdoe');
+    expect((await browser.get(own)).body.user).toEqual({ token: expect.any(String) as string });
+  });
+});
