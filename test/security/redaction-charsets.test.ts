@@ -8,14 +8,13 @@
  * Over real HTTP: the mock, with one endpoint replaced by an echo server.
  */
 import type * as http from 'node:http';
-import { BitbucketOAuth2Strategy } from 'passport-bitbucket-oauth';
-import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
 import { captureChannels, captureDebug } from '../observe/capture';
 import { textsIn } from '../observe/secrets';
 import { errorTexts } from '../oauth2/helpers';
-import { reserveAppURL, startApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { echoServer } from '../support/echo-server';
 import { guardProcess } from '../support/process-guard';
+import { useEchoRig } from './echo-rig';
 
 guardProcess();
 const lines = captureDebug();
@@ -55,58 +54,16 @@ const escapedTwice = (text: string): string =>
 const bearer = (req: http.IncomingMessage): string =>
   /^Bearer (\S+)/.exec(String(req.headers.authorization))?.[1] ?? '';
 
-let mock: MockBitbucket;
-let app: TestApp | undefined;
-let echo: { url: string; close(): Promise<void> } | undefined;
-beforeAll(async () => {
-  mock = await createMockBitbucket({
-    autoApprove: true,
-    clients: [{ clientId: CLIENT_ID, clientSecret: SECRET, callbackURL: 'http://127.0.0.1' }],
-  });
-});
+const rig = useEchoRig(CLIENT_ID, SECRET);
 beforeEach(() => {
   lines.length = 0;
   events.length = 0;
 });
-afterEach(async () => {
-  await app?.close();
-  await echo?.close();
-  app = undefined;
-  echo = undefined;
-});
-afterAll(async () => {
-  await mock.close();
-});
-
-async function oauth2App(endpoints: Record<string, string>): Promise<TestApp> {
-  const url = await reserveAppURL();
-  return startApp(
-    new BitbucketOAuth2Strategy(
-      {
-        ...mock.oauth2Endpoints(),
-        ...endpoints,
-        clientID: CLIENT_ID,
-        clientSecret: SECRET,
-        callbackURL: `${url}/callback`,
-      },
-      (_a, _r, profile, done) => done(null, { id: profile.id }),
-    ),
-  );
-}
-
-/** Login → mock (approves) → callback: the callback's status. */
-async function signIn(target: TestApp): Promise<number> {
-  const agent = target.agent();
-  const start = await agent.get('/login');
-  const back = await fetch(String(start.headers.location), { redirect: 'manual' });
-  const callback = new URL(String(back.headers.get('location')));
-  return (await agent.get(callback.pathname + callback.search)).status;
-}
 
 /** Every text of the app's error, the DEBUG lines and the events: the readable rest is there, the secret is not. */
-function expectRedacted(secret: string, readable: string): void {
+function expectRedacted(app: TestApp, secret: string, readable: string): void {
   const texts = [
-    ...errorTexts(app?.errors[0]),
+    ...errorTexts(app.errors[0]),
     ...lines,
     ...events.flatMap((e) => [...textsIn(e.message), ...textsIn(e.snapshot)]),
   ];
@@ -117,42 +74,48 @@ function expectRedacted(secret: string, readable: string): void {
 describe.each(ENCODINGS)('an echo in %s', (_encoding, type, encode) => {
   it('keeps the access token out of the BitbucketAPIError, the DEBUG lines and the events', async () => {
     let token = '';
-    echo = await echoServer((req) => {
-      token = bearer(req);
-      return { status: 401, type, body: encode(`Unauthorized: ${String(req.headers.authorization)}`) };
-    });
-    app = await oauth2App({ userProfileURL: echo.url });
-    expect(await signIn(app)).toBe(500);
+    const echo = rig.own(
+      await echoServer((req) => {
+        token = bearer(req);
+        return { status: 401, type, body: encode(`Unauthorized: ${String(req.headers.authorization)}`) };
+      }),
+    );
+    const app = rig.own(await rig.oauth2App({ userProfileURL: echo.url }));
+    expect((await rig.signIn(app)).status).toBe(500);
     expect(app.errors[0]?.name).toBe('BitbucketAPIError');
     expect(token.length).toBeGreaterThan(8);
-    expectRedacted(token, 'Unauthorized');
+    expectRedacted(app, token, 'Unauthorized');
   });
 
   it('keeps the client secret (HTTP Basic) and the code out of the token error', async () => {
     let code = '';
-    echo = await echoServer((req, body) => {
-      code = new URLSearchParams(body).get('code') ?? '';
-      const basic = Buffer.from(String(req.headers.authorization).slice('Basic '.length), 'base64').toString();
-      return { status: 401, type, body: encode(`Refused: ${basic} with code ${code}`) };
-    });
-    app = await oauth2App({ tokenURL: echo.url });
-    expect(await signIn(app)).toBe(500);
+    const echo = rig.own(
+      await echoServer((req, body) => {
+        code = new URLSearchParams(body).get('code') ?? '';
+        const basic = Buffer.from(String(req.headers.authorization).slice('Basic '.length), 'base64').toString();
+        return { status: 401, type, body: encode(`Refused: ${basic} with code ${code}`) };
+      }),
+    );
+    const app = rig.own(await rig.oauth2App({ tokenURL: echo.url }));
+    expect((await rig.signIn(app)).status).toBe(500);
     expect(code.length).toBeGreaterThan(8);
-    expectRedacted(SECRET, 'Refused');
-    expectRedacted(code, 'Refused');
+    expectRedacted(app, SECRET, 'Refused');
+    expectRedacted(app, code, 'Refused');
   });
 });
 
 describe('odd error texts', () => {
   it('keeps bitbucketMessage to one line of at most 500 characters, without bidi controls', async () => {
     const message = `Token revoked\u202e.${'x'.repeat(5000)}\nSecond line`;
-    echo = await echoServer(() => ({
-      status: 401,
-      type: 'application/json',
-      body: JSON.stringify({ type: 'error', error: { message } }),
-    }));
-    app = await oauth2App({ userProfileURL: echo.url });
-    expect(await signIn(app)).toBe(500);
+    const echo = rig.own(
+      await echoServer(() => ({
+        status: 401,
+        type: 'application/json',
+        body: JSON.stringify({ type: 'error', error: { message } }),
+      })),
+    );
+    const app = rig.own(await rig.oauth2App({ userProfileURL: echo.url }));
+    expect((await rig.signIn(app)).status).toBe(500);
     const err = app.errors[0] as Error & { bitbucketMessage?: string };
     expect(err.name).toBe('BitbucketAPIError');
     expect(err.bitbucketMessage?.startsWith('Token revoked.xxx')).toBe(true);
@@ -163,18 +126,20 @@ describe('odd error texts', () => {
   it('redacts a JSON error body nested too deep to be written out again, and fails with a BitbucketAPIError', async () => {
     let token = '';
     const depth = 100_000;
-    echo = await echoServer((req) => {
-      token = bearer(req);
-      return {
-        status: 401,
-        type: 'application/json',
-        // An escape of an escape: only the pass over the decoded JSON sees the token, and then writes it out again.
-        body: `{"echo":"${escapedTwice(token)}","deep":${'['.repeat(depth)}${']'.repeat(depth)}}`,
-      };
-    });
-    app = await oauth2App({ userProfileURL: echo.url });
-    expect(await signIn(app)).toBe(500);
+    const echo = rig.own(
+      await echoServer((req) => {
+        token = bearer(req);
+        return {
+          status: 401,
+          type: 'application/json',
+          // An escape of an escape: only the pass over the decoded JSON sees the token, and then writes it out again.
+          body: `{"echo":"${escapedTwice(token)}","deep":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+        };
+      }),
+    );
+    const app = rig.own(await rig.oauth2App({ userProfileURL: echo.url }));
+    expect((await rig.signIn(app)).status).toBe(500);
     expect(app.errors[0]?.name).toBe('BitbucketAPIError');
-    expectRedacted(token, 'answered 401');
+    expectRedacted(app, token, 'answered 401');
   });
 });

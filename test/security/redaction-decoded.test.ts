@@ -8,16 +8,16 @@
  */
 import type * as http from 'node:http';
 import { MemoryStore } from 'express-session';
-import { BitbucketOAuth2Strategy, BitbucketStrategy } from 'passport-bitbucket-oauth';
-import { createMockBitbucket, type MockBitbucket } from 'passport-bitbucket-oauth/testing';
+import { BitbucketStrategy } from 'passport-bitbucket-oauth';
 import request from 'supertest';
 import { createApp } from '../../examples/login/app';
 import { captureChannels, captureDebug } from '../observe/capture';
 import { textsIn } from '../observe/secrets';
 import { errorTexts } from '../oauth2/helpers';
-import { reserveAppURL, startApp, type TestApp } from '../support/app';
+import { reserveAppURL, startApp } from '../support/app';
 import { echoServer } from '../support/echo-server';
 import { guardProcess } from '../support/process-guard';
+import { useEchoRig } from './echo-rig';
 
 guardProcess();
 const lines = captureDebug();
@@ -83,50 +83,7 @@ const apiError = (status: number, message: string) => ({
   body: `{"type":"error","error":{"message":"${message}"}}`,
 });
 
-let mock: MockBitbucket;
-let app: TestApp | undefined;
-let echo: { url: string; close(): Promise<void> } | undefined;
-beforeAll(async () => {
-  mock = await createMockBitbucket({
-    autoApprove: true,
-    clients: [{ clientId: CLIENT_ID, clientSecret: SECRET, callbackURL: 'http://127.0.0.1' }],
-  });
-});
-afterEach(async () => {
-  await app?.close();
-  await echo?.close();
-  app = undefined;
-  echo = undefined;
-});
-afterAll(async () => {
-  await mock.close();
-});
-
-/** An app whose OAuth 2.0 strategy talks to the mock, with some endpoints replaced by the echo server. */
-async function oauth2App(endpoints: Record<string, string>): Promise<TestApp> {
-  const url = await reserveAppURL();
-  return startApp(
-    new BitbucketOAuth2Strategy(
-      {
-        ...mock.oauth2Endpoints(),
-        ...endpoints,
-        clientID: CLIENT_ID,
-        clientSecret: SECRET,
-        callbackURL: `${url}/callback`,
-      },
-      (_a, _r, profile, done) => done(null, { emailsError: profile.emailsError ?? null }),
-    ),
-  );
-}
-
-/** Login → mock (approves) → callback; the callback's answer. */
-async function signIn(target: TestApp): Promise<request.Response> {
-  const agent = target.agent();
-  const start = await agent.get('/login');
-  const back = await fetch(String(start.headers.location), { redirect: 'manual' });
-  const callback = new URL(String(back.headers.get('location')));
-  return agent.get(callback.pathname + callback.search);
-}
+const rig = useEchoRig(CLIENT_ID, SECRET);
 
 /** What the DEBUG lines and the diagnostics events of one test hold. */
 function observed(): string[] {
@@ -146,52 +103,60 @@ describe.each(FORMS)('a secret echoed %s', (_form, encode) => {
   }
 
   it('the client secret: not in the TokenError (OAuth 2.0 token endpoint)', async () => {
-    echo = await echoServer(() => ({
-      status: 401,
-      type: 'application/json',
-      body: `{"error":"invalid_client","error_description":"Bad secret ${encode(SECRET)} sent"}`,
-    }));
-    app = await oauth2App({ tokenURL: echo.url });
-    expect((await signIn(app)).status).toBe(500);
+    const echo = rig.own(
+      await echoServer(() => ({
+        status: 401,
+        type: 'application/json',
+        body: `{"error":"invalid_client","error_description":"Bad secret ${encode(SECRET)} sent"}`,
+      })),
+    );
+    const app = rig.own(await rig.oauth2App({ tokenURL: echo.url }));
+    expect((await rig.signIn(app)).status).toBe(500);
     expect(app.errors[0]?.name).toBe('TokenError');
     expectRedacted(errorTexts(app.errors[0]), SECRET);
   });
 
   it('the client ID and secret as a Basic pair: not in the TokenError', async () => {
-    echo = await echoServer(() => ({
-      status: 401,
-      type: 'application/json',
-      body: `{"error":"invalid_client","error_description":"Bad credentials ${encode(`${CLIENT_ID}:${SECRET}`)}"}`,
-    }));
-    app = await oauth2App({ tokenURL: echo.url });
-    expect((await signIn(app)).status).toBe(500);
+    const echo = rig.own(
+      await echoServer(() => ({
+        status: 401,
+        type: 'application/json',
+        body: `{"error":"invalid_client","error_description":"Bad credentials ${encode(`${CLIENT_ID}:${SECRET}`)}"}`,
+      })),
+    );
+    const app = rig.own(await rig.oauth2App({ tokenURL: echo.url }));
+    expect((await rig.signIn(app)).status).toBe(500);
     expectRedacted(errorTexts(app.errors[0]), SECRET);
   });
 
   it('the authorization code: not in the TokenError', async () => {
     let code = '';
-    echo = await echoServer((_req, body) => {
-      code = new URLSearchParams(body).get('code') ?? '';
-      return {
-        status: 400,
-        type: 'application/json',
-        body: `{"error":"invalid_request","error_description":"Code ${encode(code)} is unknown"}`,
-      };
-    });
-    app = await oauth2App({ tokenURL: echo.url });
-    expect((await signIn(app)).status).toBe(500);
+    const echo = rig.own(
+      await echoServer((_req, body) => {
+        code = new URLSearchParams(body).get('code') ?? '';
+        return {
+          status: 400,
+          type: 'application/json',
+          body: `{"error":"invalid_request","error_description":"Code ${encode(code)} is unknown"}`,
+        };
+      }),
+    );
+    const app = rig.own(await rig.oauth2App({ tokenURL: echo.url }));
+    expect((await rig.signIn(app)).status).toBe(500);
     expect(code.length).toBeGreaterThan(8);
     expectRedacted(errorTexts(app.errors[0]), code);
   });
 
   it('the access token: not in the BitbucketAPIError (profile endpoint)', async () => {
     let token = '';
-    echo = await echoServer((req) => {
-      token = bearer(req);
-      return apiError(401, `Token ${encode(token)} has expired`);
-    });
-    app = await oauth2App({ userProfileURL: echo.url });
-    expect((await signIn(app)).status).toBe(500);
+    const echo = rig.own(
+      await echoServer((req) => {
+        token = bearer(req);
+        return apiError(401, `Token ${encode(token)} has expired`);
+      }),
+    );
+    const app = rig.own(await rig.oauth2App({ userProfileURL: echo.url }));
+    expect((await rig.signIn(app)).status).toBe(500);
     expect(app.errors[0]?.name).toBe('BitbucketAPIError');
     const err = app.errors[0] as Error & { bitbucketMessage?: unknown };
     expectRedacted([...errorTexts(err), String(err.bitbucketMessage)], token);
@@ -199,34 +164,40 @@ describe.each(FORMS)('a secret echoed %s', (_form, encode) => {
 
   it('the access token: not in profile.emailsError.message (emails endpoint)', async () => {
     let token = '';
-    echo = await echoServer((req) => {
-      token = bearer(req);
-      return apiError(403, `Token ${encode(token)} lacks the email scope`);
-    });
-    app = await oauth2App({ userEmailsURL: echo.url });
-    const res = await signIn(app);
+    const echo = rig.own(
+      await echoServer((req) => {
+        token = bearer(req);
+        return apiError(403, `Token ${encode(token)} lacks the email scope`);
+      }),
+    );
+    const app = rig.own(await rig.oauth2App({ userEmailsURL: echo.url }));
+    const res = await rig.signIn(app);
     expect(res.status).toBe(200);
     const emailsError = (res.body as { user: { emailsError: { message: string } | null } }).user.emailsError;
     expectRedacted([String(emailsError?.message)], token);
   });
 
   it('the consumer secret: not in the OAuth 1.0a TokenError (request-token endpoint)', async () => {
-    echo = await echoServer(() => ({
-      status: 401,
-      type: 'text/plain',
-      body: `Bad consumer secret ${encode(SECRET)}`,
-    }));
+    const echo = rig.own(
+      await echoServer(() => ({
+        status: 401,
+        type: 'text/plain',
+        body: `Bad consumer secret ${encode(SECRET)}`,
+      })),
+    );
     const url = await reserveAppURL();
-    app = await startApp(
-      new BitbucketStrategy(
-        {
-          ...mock.oauth1Endpoints(),
-          requestTokenURL: echo.url,
-          consumerKey: CLIENT_ID,
-          consumerSecret: SECRET,
-          callbackURL: `${url}/callback`,
-        },
-        (_t, _s, profile, done) => done(null, profile),
+    const app = rig.own(
+      await startApp(
+        new BitbucketStrategy(
+          {
+            ...rig.mock().oauth1Endpoints(),
+            requestTokenURL: echo.url,
+            consumerKey: CLIENT_ID,
+            consumerSecret: SECRET,
+            callbackURL: `${url}/callback`,
+          },
+          (_t, _s, profile, done) => done(null, profile),
+        ),
       ),
     );
     expect((await app.agent().get('/login')).status).toBe(500);
@@ -235,10 +206,12 @@ describe.each(FORMS)('a secret echoed %s', (_form, encode) => {
 
   it("the access token: not on the example app's page (emails not shared)", async () => {
     let token = '';
-    echo = await echoServer((req) => {
-      token = bearer(req);
-      return apiError(403, `Token ${encode(token)} lacks the email scope`);
-    });
+    const echo = rig.own(
+      await echoServer((req) => {
+        token = bearer(req);
+        return apiError(403, `Token ${encode(token)} lacks the email scope`);
+      }),
+    );
     const publicURL = 'http://127.0.0.1:3999';
     const example = createApp(
       {
@@ -247,11 +220,11 @@ describe.each(FORMS)('a secret echoed %s', (_form, encode) => {
         oauth2: {
           clientID: CLIENT_ID,
           clientSecret: SECRET,
-          ...mock.oauth2Endpoints(),
+          ...rig.mock().oauth2Endpoints(),
           userEmailsURL: echo.url,
         },
         oauth1: null,
-        mockURL: mock.url,
+        mockURL: rig.mock().url,
       },
       { sessionStore: new MemoryStore() },
     );
