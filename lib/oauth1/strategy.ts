@@ -87,7 +87,8 @@ export class BitbucketStrategy extends OAuthStrategy {
    * way Bitbucket says so, instead of being sent round the flow again.
    *
    * NOTE: how Bitbucket signals an OAuth 1.0a denial is undocumented: `denied=…` (the common
-   * convention), `error=…`, `oauth_problem=…` and a callback without `oauth_verifier` all count.
+   * convention), `error=…`, `oauth_problem=…`, a callback without `oauth_verifier`, and the verifier
+   * `denied` (Atlassian's OAuth service provider sends the user back with `oauth_verifier=denied`) all count.
    */
   override authenticate(req: Request, options?: AuthenticateOptions): void {
     // DEBUG lines and the login channel; with neither switched on, it returns at once.
@@ -98,10 +99,13 @@ export class BitbucketStrategy extends OAuthStrategy {
     if (problem) return this.fail({ message: problem }, 400);
     const token = callbackParam(query, 'oauth_token');
     const denied = callbackParam(query, 'denied');
+    const verifier = callbackParam(query, 'oauth_verifier');
     const error =
-      denied !== undefined ? 'access_denied' : (callbackParam(query, 'error') ?? callbackParam(query, 'oauth_problem'));
+      denied !== undefined || verifier === 'denied'
+        ? 'access_denied'
+        : (callbackParam(query, 'error') ?? callbackParam(query, 'oauth_problem'));
     // An empty `oauth_verifier` is no verifier either (passport-oauth1 would send the exchange without one).
-    const unauthorized = token !== undefined && !callbackParam(query, 'oauth_verifier');
+    const unauthorized = token !== undefined && !verifier;
     if (error !== undefined || unauthorized) {
       return endWithProviderError(this, req, this.pending, {
         handle: token ?? denied,

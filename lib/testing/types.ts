@@ -95,11 +95,13 @@ export interface MockUser {
  * How OAuth 1.0a denial is reported to the callback (Bitbucket Cloud's style is undocumented):
  * `denied` → `?denied=<token>`, `error` → `?error=access_denied&oauth_token=…`,
  * `oauth_problem` → `?oauth_problem=permissions_denied&oauth_token=…`, `oauth_problem_only` →
- * `?oauth_problem=permissions_denied` (no token), `no_verifier` → `?oauth_token=…`.
+ * `?oauth_problem=permissions_denied` (no token), `no_verifier` → `?oauth_token=…`, `verifier_denied` →
+ * `?oauth_token=…&oauth_verifier=denied` (as Atlassian's OAuth service provider does).
  * @example
  * const mock = await createMockBitbucket({ oauth1DenyStyle: 'no_verifier' });
  */
-export type OAuth1DenyStyle = 'denied' | 'error' | 'oauth_problem' | 'oauth_problem_only' | 'no_verifier';
+export type OAuth1DenyStyle =
+  'denied' | 'error' | 'oauth_problem' | 'oauth_problem_only' | 'no_verifier' | 'verifier_denied';
 
 /**
  * Options of {@link createMockBitbucket}.

@@ -308,6 +308,7 @@ describe('OAuth 1.0a denial styles', () => {
     ['error', (t) => `error=access_denied&oauth_token=${t}`],
     ['oauth_problem', (t) => `oauth_problem=permissions_denied&oauth_token=${t}`],
     ['no_verifier', (t) => `oauth_token=${t}`],
+    ['verifier_denied', (t) => `oauth_token=${t}&oauth_verifier=denied`],
   ];
   test.each(cases)('style %s redirects with the documented parameters under a deny fault', async (style, query) => {
     const mock = await createMockBitbucket({ oauth1DenyStyle: style });

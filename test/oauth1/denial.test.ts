@@ -20,6 +20,8 @@ const STYLES: [OAuth1DenyStyle, string, string][] = [
     'You did not allow access to your Bitbucket account.',
   ],
   ['no_verifier', 'oauth_token=… without oauth_verifier', 'Bitbucket sent you back without authorizing the sign-in.'],
+  // Atlassian's OAuth service provider: the verifier is the word "denied" (the access-token call would fail).
+  ['verifier_denied', 'oauth_token=…&oauth_verifier=denied', 'You did not allow access to your Bitbucket account.'],
 ];
 
 describe.each(STYLES)('a user who denies access, reported as "%s" (%s)', (style, _shape, message) => {

@@ -55,6 +55,11 @@ function denialParams(style: OAuth1DenyStyle, token: string): [string, string][]
       ];
     case 'oauth_problem_only':
       return [['oauth_problem', 'permissions_denied']];
+    case 'verifier_denied':
+      return [
+        ['oauth_token', token],
+        ['oauth_verifier', 'denied'],
+      ];
     default:
       return [['oauth_token', token]];
   }

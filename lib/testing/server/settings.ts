@@ -21,6 +21,7 @@ const DENY_STYLES: readonly OAuth1DenyStyle[] = [
   'oauth_problem',
   'oauth_problem_only',
   'no_verifier',
+  'verifier_denied',
 ];
 
 function bad(option: string, given: unknown, accepted: string): TypeError {
