@@ -41,24 +41,52 @@ export async function fetchDataCenterProfile(
   return parseDataCenterProfile(json, sources.baseURL, raw);
 }
 
+/** A users answer: the user's JSON, its text (the profile's `_raw`), the response. */
+interface UserAnswer {
+  json: unknown;
+  raw: string;
+  response: HttpResponse;
+}
+
 /**
  * Reads `users/{slug}` for a user name.
- * NOTE: Data Center addresses users by slug, which it derives from the name in lower case; X-AUSERNAME
- * carries the name as typed (`JDoe`). The name is tried first, then, on a 404, its lower-case form.
+ * NOTE: Data Center addresses users by slug, usually the name in lower case; X-AUSERNAME carries the name as
+ * typed (`JDoe`). But a slug follows no rule a client can rely on (`jane.doe@corp` has the slug `jane.doe_corp`):
+ * the name is tried first, then, on a 404, its lower-case form, then the users whose name contains it
+ * (`users?filter=`), of which the one named exactly so.
  */
-async function getDataCenterUser(
-  usersURL: string,
-  username: string,
-  ctx: APIContext,
-): Promise<{ json: unknown; raw: string; response: HttpResponse }> {
+async function getDataCenterUser(usersURL: string, username: string, ctx: APIContext): Promise<UserAnswer> {
   const urlFor = (slug: string): string => `${usersURL}${encodeURIComponent(slug)}?avatarSize=256`;
+  const notFound = (err: unknown): boolean => err instanceof BitbucketAPIError && err.status === 404;
   try {
     return await getJSON(urlFor(username), ctx);
   } catch (err) {
+    if (!notFound(err)) throw err;
     const lower = username.toLowerCase();
-    if (!(err instanceof BitbucketAPIError && err.status === 404) || lower === username) throw err;
-    return getJSON(urlFor(lower), ctx);
+    try {
+      if (lower !== username) return await getJSON(urlFor(lower), ctx);
+    } catch (again) {
+      if (!notFound(again)) throw again;
+    }
+    // An error answer to the search (a server that does not offer it) leaves the 404; no answer at all is an error.
+    const found = await findByName(usersURL, username, ctx).catch((e: unknown) => {
+      if (e instanceof BitbucketAPIError && e.status !== null) return undefined;
+      throw e;
+    });
+    if (found === undefined) throw err;
+    return found;
   }
+}
+
+/** The user named exactly `username` among those `users?filter=` finds (a page of up to 100), if any. */
+async function findByName(usersURL: string, username: string, ctx: APIContext): Promise<UserAnswer | undefined> {
+  const filter = `${usersURL.replace(/\/+$/, '')}?filter=${encodeURIComponent(username)}&avatarSize=256&limit=100`;
+  const { json, response } = await getJSON(filter, ctx);
+  const values: unknown[] = isObject(json) && Array.isArray(json.values) ? (json.values as unknown[]) : [];
+  const user = values.find(
+    (v) => isObject(v) && typeof v.name === 'string' && asciiLowerCase(v.name) === asciiLowerCase(username),
+  );
+  return user === undefined ? undefined : { json: user, raw: JSON.stringify(user), response };
 }
 
 /**

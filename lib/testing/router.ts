@@ -1,7 +1,7 @@
 import { emailsHandler, goneHandler, userHandler } from './api/routes';
 import { cloudAvatarHandler, dcAvatarHandler } from './api/avatars';
 import type { Route } from './server/context';
-import { dcUserHandler, whoamiHandler } from './datacenter/routes';
+import { dcUserHandler, dcUsersHandler, whoamiHandler } from './datacenter/routes';
 import { oauth1AuthorizeHandler } from './oauth1/authorize';
 import { accessTokenHandler, requestTokenHandler } from './oauth1/token-routes';
 import { authorizeHandler } from './oauth2/authorize';
@@ -58,6 +58,8 @@ export const ROUTES: readonly Route[] = [
     endpoint: 'dcUser',
     handler: dcUserHandler,
   },
+  // The users search: the same endpoint name as the users resource, so its faults apply to both.
+  { pattern: /^\/rest\/api\/(?:latest|1\.0)\/users\/?$/, methods: GET, endpoint: 'dcUser', handler: dcUsersHandler },
   { pattern: /^\/users\/([^/]+)\/avatar\.png$/, methods: GET, handler: dcAvatarHandler },
   {
     pattern: /^\/plugins\/servlet\/oauth\/request-token$/,

@@ -48,6 +48,31 @@ describe('whoami (issue 11, point 3)', () => {
   });
 });
 
+describe('the users search (GET /rest/api/latest/users?filter=)', () => {
+  const mock = useMock();
+  const dcBearer = () => ({ authorization: `Bearer ${mock().issueAccessToken(0, undefined, 'dataCenter')}` });
+  const search = (query: string) => get(`${mock().url}/rest/api/latest/users?${query}`, dcBearer());
+
+  test("lists, in Data Center's paged shape, the users whose name, display name or email contains the filter", async () => {
+    const res = await search('filter=JDO&avatarSize=64');
+    const page = (await res.json()) as { size: number; isLastPage: boolean; start: number; values: { name: string }[] };
+    expect([res.status, page.size, page.isLastPage, page.start, page.values.map((u) => u.name)]).toEqual([
+      200,
+      1,
+      true,
+      0,
+      ['jdoe'],
+    ]);
+    expect(page.values[0]).toMatchObject({ slug: 'jdoe', avatarUrl: '/users/jdoe/avatar.png?s=64' });
+  });
+
+  test('pages with start and limit, and refuses an anonymous caller', async () => {
+    const first = (await (await search('filter=&limit=2')).json()) as { values: unknown[]; nextPageStart: number };
+    expect([first.values.length, first.nextPageStart]).toEqual([2, 2]);
+    expect((await get(`${mock().url}/rest/api/latest/users?filter=j`)).status).toBe(401);
+  });
+});
+
 describe('X-AUSERNAME (issue 11, point 8)', () => {
   const mock = useMock({ users: [CORP, ...DEFAULT_USERS] });
   test('is sent raw, not percent-encoded', async () => {

@@ -373,3 +373,46 @@ describe('a Data Center user name beyond ASCII, in X-AUSERNAME as UTF-8 bytes', 
     expect(onlyRequestTo(harness().mock, 'dcUser').path).toBe('/rest/api/latest/users/j%C3%BCrgen');
   });
 });
+
+describe('a Data Center user whose slug is not the name in lower case', () => {
+  // Data Center made `jane.doe_corp` the slug of `jane.doe@corp`: no rule derives one from the other.
+  const jane: MockUser = {
+    uuid: '{00000000-0000-4000-8000-000000000008}',
+    accountId: 'acc8',
+    username: 'jane',
+    nickname: 'jane',
+    displayName: 'Jane Doe',
+    emails: [],
+    dc: { id: 8, name: 'jane.doe@corp', slug: 'jane.doe_corp', emailAddress: 'jane.doe@corp.example' },
+  };
+  const joan: MockUser = {
+    ...jane,
+    uuid: '{00000000-0000-4000-8000-000000000009}',
+    accountId: 'acc9',
+    username: 'joan',
+    nickname: 'joan',
+    displayName: 'Joan, not jane.doe@corp',
+    dc: { id: 9, name: 'joan', slug: 'joan', emailAddress: 'x.jane.doe@corp.example' },
+  };
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
+    mock: { users: [joan, jane] },
+  });
+
+  it('is found by the users search, the one named exactly so among those it lists', async () => {
+    const { callback } = await login(harness().app.agent(), { mockUser: 'jane' });
+    expect(callback?.body.user).toEqual({ id: '8', username: 'jane.doe@corp' });
+    expect(requestsTo(harness().mock, 'dcUser').map((r) => r.path)).toEqual([
+      '/rest/api/latest/users/jane.doe%40corp',
+      '/rest/api/latest/users',
+    ]);
+    expect(seen[0]?.profile.emails).toEqual([{ value: 'jane.doe@corp.example', primary: true, verified: false }]);
+  });
+
+  it('is an error, the 404 of the users resource, when the search names nobody so (or fails)', async () => {
+    harness().mock.setFault('dcUser', { kind: 'status', status: 404, body: 'nobody' });
+    const { callback } = await login(harness().app.agent(), { mockUser: 'jane' });
+    expect(callback?.status).toBe(500);
+    expect(harness().app.errors[0]).toMatchObject({ name: 'BitbucketAPIError', status: 404 });
+    expect(requestsTo(harness().mock, 'dcUser')).toHaveLength(2);
+  });
+});

@@ -67,3 +67,31 @@ export const dcUserHandler: Handler = (ctx, rc) => {
     renderDcUser(dcBase, settings.dataCenterPath, ctx.users, user, rc.url.searchParams.get('avatarSize')),
   );
 };
+
+/**
+ * `GET /rest/api/latest/users?filter=…[&start=N][&limit=N][&avatarSize=N]`: a page of the users whose name, display
+ * name or email address contains `filter` (case-insensitive), in Data Center's paged shape.
+ */
+export const dcUsersHandler: Handler = (ctx, rc) => {
+  const auth = rc.dcAuth();
+  if (!auth.ok) return refuse(rc, auth);
+  const query = rc.url.searchParams;
+  const filter = (query.get('filter') ?? '').toLowerCase();
+  const start = Math.max(0, Number.parseInt(query.get('start') ?? '0', 10) || 0);
+  const limit = Math.min(1000, Math.max(1, Number.parseInt(query.get('limit') ?? '25', 10) || 25));
+  const { dcBase, settings, users } = ctx;
+  const matching = users.filter((user) => {
+    const dc = dcIdentity(users, user);
+    return [dc.name, user.displayName, dc.emailAddress ?? ''].some((text) => text.toLowerCase().includes(filter));
+  });
+  const page = matching.slice(start, start + limit);
+  const isLastPage = start + limit >= matching.length;
+  sendJson(rc.res, 200, {
+    size: page.length,
+    limit,
+    isLastPage,
+    values: page.map((user) => renderDcUser(dcBase, settings.dataCenterPath, users, user, query.get('avatarSize'))),
+    start,
+    ...(isLastPage ? {} : { nextPageStart: start + limit }),
+  });
+};
