@@ -106,12 +106,24 @@ export class TokenEndpointFailure extends Error {
     readonly statusCode: number,
     body: string,
     secrets: readonly (string | undefined)[],
+    /** A 429's or 503's `Retry-After`, in seconds; `null` without one. */
+    readonly retryAfter: number | null = null,
   ) {
     super(`The token endpoint answered ${statusCode}`);
     // NOTE: redacted whole (JSON decoded included) before anything parses it; cut after redaction, never mid-secret;
     // a body this long is no RFC 6749 error anyway.
     this.data = redact(body, secrets).slice(0, MAX_TOKEN_ERROR_BODY);
   }
+}
+
+/**
+ * A failed token request as the strategies report it: `parsed` (Bitbucket's error body read as a `TokenError`), else
+ * an `InternalOAuthError` with the cause's summary; either one with `retryAfter`, the seconds a 429's or 503's
+ * `Retry-After` asks to wait (`null` without one), as a `BitbucketAPIError` has it.
+ */
+export function tokenRequestError(message: string, err: unknown, parsed: Error | null): Error {
+  const retryAfter = err instanceof TokenEndpointFailure ? err.retryAfter : null;
+  return Object.assign(parsed ?? new InternalOAuthError(withCause(message, err), err), { retryAfter });
 }
 
 /** What a user outside every allowed workspace reads: it names no workspace, so nothing about the setup leaks. */

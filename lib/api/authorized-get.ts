@@ -1,5 +1,6 @@
 import { BitbucketAPIError, excerpt } from '../errors';
 import { redact } from '../redact';
+import { retryAfterSeconds } from '../transport/retry-after';
 import {
   describeEndpoint,
   httpRequest,
@@ -68,18 +69,6 @@ export function apiError(method: string, url: string, response: HttpResponse): B
     granted: optionalStringArray(detail?.granted) ?? null,
     retryAfter: status === 429 ? retryAfterSeconds(response.headers['retry-after']) : null,
   });
-}
-
-/**
- * `Retry-After` in seconds: delay-seconds, or an HTTP-date (RFC 9110 §10.2.3); `null` when absent or unreadable.
- * NOTE: `Number()` would read an empty header as 0 ("retry now") and accept `1e3` or `0x10`.
- */
-function retryAfterSeconds(header: string | string[] | undefined): number | null {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
-  if (/^\d+$/.test(value)) return Number(value);
-  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) return null;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 /** The credentials an Authorization header carries: a bearer token, or OAuth 1.0a's token and signature. */

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { AuthenticateOptions } from 'passport';
 import { callbackParam, malformedCallbackParam } from '../sign-in/callback';
 import type { Deployment } from '../bitbucket';
-import { InternalOAuthError, TokenEndpointFailure, withCause } from '../errors';
+import { TokenEndpointFailure, tokenRequestError } from '../errors';
 import { perRequestCallbackProblem } from '../options/endpoints';
 import type { PendingLogins } from '../sign-in/pending-logins';
 import { createProfileLoader, settle, type ProfileLoader } from '../api/profile-loader';
@@ -155,7 +155,7 @@ export class BitbucketStrategy extends OAuthStrategy {
   override _createOAuthError(message: string, err: unknown): Error {
     const parsed =
       err instanceof TokenEndpointFailure && err.data !== '' ? this.parseErrorResponse(err.data, err.statusCode) : null;
-    return parsed ?? new InternalOAuthError(withCause(message, err), err);
+    return tokenRequestError(message, err, parsed);
   }
 
   /** Reads Bitbucket's plain-text and `oauth_problem` error answers into a `TokenError`. */

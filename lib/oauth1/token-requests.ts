@@ -1,5 +1,6 @@
 import { excerpt, TokenEndpointFailure, TokenError } from '../errors';
 import { httpRequest, type HttpLimits } from '../transport/http';
+import { retryAfterSeconds } from '../transport/retry-after';
 import { invalidResponse } from '../parse/narrow';
 import { settle } from '../api/profile-loader';
 import type { OAuth1TokenClient } from './base';
@@ -74,14 +75,19 @@ async function sendTokenPairRequest(
   });
   note.status = response.status;
   if (response.status < 200 || response.status >= 300) {
-    throw new TokenEndpointFailure(response.status, response.body, [
-      client.credentials.consumerSecret,
-      token?.token,
-      token?.tokenSecret,
-      params.oauth_verifier,
-      // The signature proves the secrets; with PLAINTEXT it IS them.
-      signatureIn(authorization),
-    ]);
+    throw new TokenEndpointFailure(
+      response.status,
+      response.body,
+      [
+        client.credentials.consumerSecret,
+        token?.token,
+        token?.tokenSecret,
+        params.oauth_verifier,
+        // The signature proves the secrets; with PLAINTEXT it IS them.
+        signatureIn(authorization),
+      ],
+      retryAfterSeconds(response.headers['retry-after']),
+    );
   }
   const fields = Object.fromEntries(new URLSearchParams(response.body));
   const { oauth_token: newToken, oauth_token_secret: newSecret, ...rest } = fields;

@@ -1,5 +1,6 @@
-import { excerpt, InternalOAuthError, TokenEndpointFailure, TokenError, withCause } from '../errors';
+import { excerpt, TokenEndpointFailure, TokenError, tokenRequestError } from '../errors';
 import { httpRequest, type HttpLimits } from '../transport/http';
+import { retryAfterSeconds } from '../transport/retry-after';
 import { isObject, parseJSON } from '../parse/narrow';
 import type { TraceTarget } from '../observe/channels';
 import { traceToken, type StatusNote } from '../observe/trace-calls';
@@ -84,13 +85,18 @@ async function sendTokenRequest(
   });
   note.status = response.status;
   if (response.status < 200 || response.status >= 300) {
-    throw new TokenEndpointFailure(response.status, response.body, [
-      client.clientSecret,
-      headers.Authorization?.slice('Basic '.length),
-      params.code,
-      params.refresh_token,
-      params.code_verifier,
-    ]);
+    throw new TokenEndpointFailure(
+      response.status,
+      response.body,
+      [
+        client.clientSecret,
+        headers.Authorization?.slice('Basic '.length),
+        params.code,
+        params.refresh_token,
+        params.code_verifier,
+      ],
+      retryAfterSeconds(response.headers['retry-after']),
+    );
   }
   return parseTokenResponse(parseJSON(response.body, response.status));
 }
@@ -119,11 +125,8 @@ export function parseTokenErrorBody(body: string, status: number): TokenError | 
  * `InternalOAuthError`'s message carries the cause's one-line summary ("… did not answer within 10000 ms").
  */
 export function toOAuthError(message: string, err: unknown): Error {
-  if (err instanceof TokenEndpointFailure) {
-    const parsed = parseTokenErrorBody(err.data, err.statusCode);
-    if (parsed) return parsed;
-  }
-  return new InternalOAuthError(withCause(message, err), err);
+  const parsed = err instanceof TokenEndpointFailure ? parseTokenErrorBody(err.data, err.statusCode) : null;
+  return tokenRequestError(message, err, parsed);
 }
 
 /**

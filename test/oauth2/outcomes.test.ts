@@ -254,7 +254,7 @@ describe('the token endpoint failing', () => {
     expect(err).toMatchObject({ oauthError: { statusCode: 400 } });
   });
 
-  it('with a plain-text 429: an InternalOAuthError keeping the status', async () => {
+  it('with a plain-text 429: an InternalOAuthError keeping the status and the Retry-After, in seconds', async () => {
     harness().mock.setFault('token', {
       kind: 'status',
       status: 429,
@@ -264,11 +264,30 @@ describe('the token endpoint failing', () => {
     const { err } = await failingLogin();
     expect(err).toBeInstanceOf(InternalOAuthError);
     expect(err).toMatchObject({
+      retryAfter: 30,
       oauthError: {
         statusCode: 429,
+        retryAfter: 30,
         data: 'Rate limit for this resource has been exceeded',
       },
     });
+  });
+
+  it('with an RFC 6749 error and a Retry-After: a TokenError with retryAfter; without one, retryAfter null', async () => {
+    harness().mock.setFault(
+      'token',
+      {
+        kind: 'status',
+        status: 503,
+        body: '{"error":"temporarily_unavailable"}',
+        headers: { 'Content-Type': 'application/json', 'Retry-After': '7' },
+      },
+      { times: 1 },
+    );
+    expect((await failingLogin()).err).toMatchObject({ name: 'TokenError', retryAfter: 7 });
+    harness().app.errors.splice(0);
+    harness().mock.setFault('token', { kind: 'status', status: 502 });
+    expect((await failingLogin()).err).toMatchObject({ name: 'InternalOAuthError', retryAfter: null });
   });
 
   it('with a 200 that carries no access token: an InternalOAuthError wrapping a typed invalid_response', async () => {
