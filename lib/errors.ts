@@ -107,7 +107,7 @@ export class TokenEndpointFailure extends Error {
     body: string,
     secrets: readonly (string | undefined)[],
     /** A 429's or 503's `Retry-After`, in seconds; `null` without one. */
-    readonly retryAfter: number | null = null,
+    readonly retryAfter: number | null,
   ) {
     super(`The token endpoint answered ${statusCode}`);
     // NOTE: redacted whole (JSON decoded included) before anything parses it; cut after redaction, never mid-secret;

@@ -35,6 +35,9 @@ const ENCODINGS: [string, string, (text: string) => Buffer][] = [
   ['UTF-8 with a zero-width space after each letter', 'text/plain', (t) => Buffer.from(t.replace(/(.)/g, '$1\u200b'))],
   ['UTF-8 with a soft hyphen after each letter', 'text/plain', (t) => Buffer.from(t.replace(/(.)/g, '$1\u00ad'))],
   ['UTF-8 with a NUL after each letter', 'text/plain', (t) => Buffer.from(t.replace(/(.)/g, '$1\u0000'))],
+  ['UTF-16BE, without charset or BOM', 'text/plain', utf16be],
+  ['UTF-8 with a BOM', 'text/plain; charset=utf-8', (t) => Buffer.from(`\ufeff${t}`)],
+  ['UTF-8 with one NUL (not UTF-16)', 'text/plain', (t) => Buffer.from(`\u0000${t}`)],
 ];
 
 /** The secret as is, or with one character nobody sees (or the space `excerpt` makes of it) between its letters. */
