@@ -56,26 +56,22 @@ interface UserAnswer {
  * (`users?filter=`), of which the one named exactly so.
  */
 async function getDataCenterUser(usersURL: string, username: string, ctx: APIContext): Promise<UserAnswer> {
-  const urlFor = (slug: string): string => `${usersURL}${encodeURIComponent(slug)}?avatarSize=256`;
-  const notFound = (err: unknown): boolean => err instanceof BitbucketAPIError && err.status === 404;
-  try {
-    return await getJSON(urlFor(username), ctx);
-  } catch (err) {
-    if (!notFound(err)) throw err;
-    const lower = username.toLowerCase();
+  let notFound: BitbucketAPIError | undefined;
+  for (const slug of new Set([username, username.toLowerCase()])) {
     try {
-      if (lower !== username) return await getJSON(urlFor(lower), ctx);
-    } catch (again) {
-      if (!notFound(again)) throw again;
+      return await getJSON(`${usersURL}${encodeURIComponent(slug)}?avatarSize=256`, ctx);
+    } catch (err) {
+      if (!(err instanceof BitbucketAPIError && err.status === 404)) throw err;
+      notFound ??= err;
     }
-    // An error answer to the search (a server that does not offer it) leaves the 404; no answer at all is an error.
-    const found = await findByName(usersURL, username, ctx).catch((e: unknown) => {
-      if (e instanceof BitbucketAPIError && e.status !== null) return undefined;
-      throw e;
-    });
-    if (found === undefined) throw err;
-    return found;
   }
+  // An error answer to the search (a server that does not offer it) leaves the 404; no answer at all is an error.
+  const found = await findByName(usersURL, username, ctx).catch((err: unknown) => {
+    if (err instanceof BitbucketAPIError && err.status !== null) return undefined;
+    throw err;
+  });
+  if (found === undefined) throw notFound as BitbucketAPIError;
+  return found;
 }
 
 /** The user named exactly `username` among those `users?filter=` finds (a page of up to 100), if any. */

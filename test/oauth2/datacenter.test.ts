@@ -318,19 +318,24 @@ describe('Data Center behind a context path', () => {
   });
 });
 
+/** A mock user selected as `user<n>` (`mock_user`), known to Data Center by `dc`. */
+const dcUser = (n: number, dc: Omit<MockUser['dc'] & object, 'id'>, displayName = `User ${n}`): MockUser => ({
+  uuid: `{00000000-0000-4000-8000-${String(n).padStart(12, '0')}}`,
+  accountId: `acc${n}`,
+  username: `user${n}`,
+  nickname: `user${n}`,
+  displayName,
+  emails: [],
+  dc: { id: n, ...dc },
+});
+
 describe('Data Center user names compared without Unicode case folding', () => {
   // "\u212Aate" starts with KELVIN SIGN, which toLowerCase() folds to "k": its lower-case lookup finds "kate".
-  const user = (n: number, name: string, slug: string): MockUser => ({
-    uuid: `{00000000-0000-4000-8000-00000000000${n}}`,
-    accountId: `acc${n}`,
-    username: `user${n}`,
-    nickname: `user${n}`,
-    displayName: `User ${n}`,
-    emails: [],
-    dc: { id: n, name, slug },
-  });
   const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
-    mock: { users: [user(1, 'kate', 'kate'), user(2, '\u212Aate', 'kelvin_ate')], aUsernameEncoding: 'percent' },
+    mock: {
+      users: [dcUser(1, { name: 'kate', slug: 'kate' }), dcUser(2, { name: '\u212Aate', slug: 'kelvin_ate' })],
+      aUsernameEncoding: 'percent',
+    },
   });
 
   it('refuses a user whose name folds onto another user’s (KELVIN SIGN): never signed in as "kate"', async () => {
@@ -354,21 +359,13 @@ describe('Data Center user names compared without Unicode case folding', () => {
 });
 
 describe('a Data Center user name beyond ASCII, in X-AUSERNAME as UTF-8 bytes', () => {
-  const jurgen: MockUser = {
-    uuid: '{00000000-0000-4000-8000-000000000007}',
-    accountId: 'acc7',
-    username: 'jurgen',
-    nickname: 'jurgen',
-    displayName: 'Jürgen Weiß',
-    emails: [],
-    dc: { id: 7, name: 'jürgen', slug: 'jürgen' },
-  };
+  const jurgen = dcUser(7, { name: 'jürgen', slug: 'jürgen' }, 'Jürgen Weiß');
   const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
     mock: { users: [jurgen] },
   });
 
   it('reads the name as UTF-8 (Node reads header bytes as Latin-1) and signs the user in', async () => {
-    const { callback } = await login(harness().app.agent());
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user7' });
     expect(callback?.body.user).toEqual({ id: '7', username: 'jürgen' });
     expect(onlyRequestTo(harness().mock, 'dcUser').path).toBe('/rest/api/latest/users/j%C3%BCrgen');
   });
@@ -376,30 +373,15 @@ describe('a Data Center user name beyond ASCII, in X-AUSERNAME as UTF-8 bytes', 
 
 describe('a Data Center user whose slug is not the name in lower case', () => {
   // Data Center made `jane.doe_corp` the slug of `jane.doe@corp`: no rule derives one from the other.
-  const jane: MockUser = {
-    uuid: '{00000000-0000-4000-8000-000000000008}',
-    accountId: 'acc8',
-    username: 'jane',
-    nickname: 'jane',
-    displayName: 'Jane Doe',
-    emails: [],
-    dc: { id: 8, name: 'jane.doe@corp', slug: 'jane.doe_corp', emailAddress: 'jane.doe@corp.example' },
-  };
-  const joan: MockUser = {
-    ...jane,
-    uuid: '{00000000-0000-4000-8000-000000000009}',
-    accountId: 'acc9',
-    username: 'joan',
-    nickname: 'joan',
-    displayName: 'Joan, not jane.doe@corp',
-    dc: { id: 9, name: 'joan', slug: 'joan', emailAddress: 'x.jane.doe@corp.example' },
-  };
+  const jane = dcUser(8, { name: 'jane.doe@corp', slug: 'jane.doe_corp', emailAddress: 'jane.doe@corp.example' });
+  // Found by the search too (the filter is in her email address), but named otherwise.
+  const joan = dcUser(9, { name: 'joan', slug: 'joan', emailAddress: 'x.jane.doe@corp.example' });
   const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
     mock: { users: [joan, jane] },
   });
 
   it('is found by the users search, the one named exactly so among those it lists', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'jane' });
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user8' });
     expect(callback?.body.user).toEqual({ id: '8', username: 'jane.doe@corp' });
     expect(requestsTo(harness().mock, 'dcUser').map((r) => r.path)).toEqual([
       '/rest/api/latest/users/jane.doe%40corp',
@@ -410,7 +392,7 @@ describe('a Data Center user whose slug is not the name in lower case', () => {
 
   it('is an error, the 404 of the users resource, when the search names nobody so (or fails)', async () => {
     harness().mock.setFault('dcUser', { kind: 'status', status: 404, body: 'nobody' });
-    const { callback } = await login(harness().app.agent(), { mockUser: 'jane' });
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user8' });
     expect(callback?.status).toBe(500);
     expect(harness().app.errors[0]).toMatchObject({ name: 'BitbucketAPIError', status: 404 });
     expect(requestsTo(harness().mock, 'dcUser')).toHaveLength(2);
