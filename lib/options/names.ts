@@ -62,16 +62,22 @@ function closeEnough(name: string, known: string): number | null {
   return d <= Math.max(2, Math.floor(name.length / 4)) ? d : null;
 }
 
-/** The nearest known name, this strategy's first on a tie. */
-function nearest(name: string, own: OptionNames, other: OptionNames): { name: string; of: OptionNames } | null {
-  let best: { name: string; of: OptionNames; d: number } | null = null;
-  for (const of of [own, other]) {
-    for (const known of of.names) {
-      const d = closeEnough(name, known);
-      if (d !== null && (best === null || d < best.d)) best = { name: known, of, d };
-    }
+/** The known name nearest to `name`, within what a misspelling may change; the first on a tie. */
+export function closestName(name: string, known: readonly string[]): { name: string; distance: number } | null {
+  let best: { name: string; distance: number } | null = null;
+  for (const candidate of known) {
+    const d = closeEnough(name, candidate);
+    if (d !== null && (best === null || d < best.distance)) best = { name: candidate, distance: d };
   }
   return best;
+}
+
+/** The nearest known name, this strategy's first on a tie. */
+function nearest(name: string, own: OptionNames, other: OptionNames): { name: string; of: OptionNames } | null {
+  const mine = closestName(name, own.names);
+  const theirs = closestName(name, other.names);
+  if (mine !== null && (theirs === null || mine.distance <= theirs.distance)) return { name: mine.name, of: own };
+  return theirs === null ? null : { name: theirs.name, of: other };
 }
 
 /**

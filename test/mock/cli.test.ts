@@ -193,8 +193,72 @@ describe('passport-bitbucket-oauth-mock', () => {
     expect(listening).toBe(false);
   });
 
+  it('stops by itself when the process that started it exits while it is still starting up', async () => {
+    // The parent starts it, hands it its users through a FIFO (so the mock is past its first line, yet not
+    // listening), then exits: the mock is an orphan before it listens. It must still notice.
+    const fifo = path.join(tmp, 'users.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const users = JSON.stringify([{ uuid: '{u}', accountId: 'u', nickname: 'u', displayName: 'U', emails: [] }]);
+    const parent = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('node:fs');
+         const c = require('node:child_process').spawn(process.execPath, [${JSON.stringify(bin)}, '--port', '0', '--users', ${JSON.stringify(fifo)}], { stdio: 'ignore' });
+         console.log(c.pid);
+         const fd = fs.openSync(${JSON.stringify(fifo)}, 'w'); // returns once the mock opens it to read
+         fs.writeSync(fd, ${JSON.stringify(users)});
+         process.exit(0);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    running.push(parent);
+    const [line] = (await once(parent.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+    const pid = Number(String(line).trim());
+    await once(parent, 'exit');
+    // Gone, or a zombie where init reaps nothing: either way it no longer runs.
+    const runs = (): boolean => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    for (let waited = 0; runs() && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    const stillRunning = runs();
+    if (stillRunning) process.kill(pid, 'SIGKILL');
+    expect(stillRunning).toBe(false);
+  });
+
+  it('exits 0 on SIGTERM when whoever read its first line has closed the pipe (no EPIPE crash)', async () => {
+    const cli = run(['--port', '0']);
+    await started(cli);
+    cli.child.stdout?.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    cli.child.kill('SIGTERM');
+    expect(await cli.exit).toEqual([0, null]);
+    expect(cli.stderr()).toBe('');
+  });
+
+  it('prints exactly one line of JSON with --json, and nothing when it stops', async () => {
+    const cli = run(['--port', '0', '--json']);
+    await printed(cli, /^\{.*\}\n/);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exit).toEqual([0, null]);
+    const lines = cli
+      .stdout()
+      .split('\n')
+      .filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(() => JSON.parse(lines[0] ?? '') as unknown).not.toThrow();
+  });
+
   it.each([
     [['--nope'], 'unknown option --nope'],
+    [['--prot', '0'], 'unknown option --prot: did you mean --port?'],
+    [['--autoApprove'], 'unknown option --autoApprove: did you mean --auto-approve?'],
+    [['--auto-approve=false'], '--auto-approve takes no value, got --auto-approve=false'],
+    [['--json=0'], '--json takes no value, got --json=0'],
     [['--port', '70000'], '--port must be a number from 0 to 65535, got 70000'],
     [['--port'], '--port needs a value'],
     [['--users', '/nonexistent/users.json'], '--users /nonexistent/users.json: ENOENT'],

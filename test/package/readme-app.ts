@@ -16,20 +16,15 @@ export const testFiles = files
   .map((b) => (b.marker?.kind === 'file' ? b.marker.name : ''))
   .filter((n) => n.endsWith('.test.ts'));
 
-const TSCONFIG = {
-  compilerOptions: {
-    strict: true,
-    module: 'node16',
-    moduleResolution: 'node16',
-    target: 'ES2022',
-    lib: ['ES2022'],
-    types: ['node'],
-    skipLibCheck: false,
-    outDir: 'dist',
-    rootDir: '.',
-  },
-  include: ['*.ts'],
-};
+/** The README's `tsconfig.json`, as a reader copies it (with `skipLibCheck` off, its default, said out loud). */
+const TSCONFIG = readmeTsconfig();
+
+function readmeTsconfig(): { compilerOptions: Record<string, unknown>; include: string[]; exclude?: string[] } {
+  const block = blocks.find((b) => b.doc === 'README.md' && b.lang === 'json' && b.code.includes('"compilerOptions"'));
+  if (!block) throw new Error('README.md shows no tsconfig.json');
+  const tsconfig = JSON.parse(block.code) as ReturnType<typeof readmeTsconfig>;
+  return { ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, skipLibCheck: false } };
+}
 
 /**
  * The fragments compile with the app's files, so with the one `Express.User` the README's app declares, each as a

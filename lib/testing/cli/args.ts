@@ -3,6 +3,7 @@
  * mock starts so a mistake is one line naming the flag or the file, not a stack trace.
  */
 import { readFileSync } from 'node:fs';
+import { closestName } from '../../options/names';
 import type { MockBitbucketOptions, MockClient, MockUser } from '../types';
 
 /** What the command was asked for. */
@@ -62,6 +63,16 @@ function portOf(value: string): number {
   return port;
 }
 
+/** Every flag, as the nearest one is looked for; the switches among them take no value. */
+const FLAGS = ['port', 'host', 'users', 'clients', 'auto-approve', 'json', 'help'];
+const SWITCHES = ['--auto-approve', '--json', '--help'];
+
+/** `unknown option --prot: did you mean --port?` */
+function unknownOption(arg: string, flag: string): UsageError {
+  const meant = closestName(flag.replace(/^-+/, ''), FLAGS);
+  return new UsageError(`unknown option ${arg}${meant ? `: did you mean --${meant.name}?` : ''}`);
+}
+
 /** Parses `process.argv.slice(2)`. */
 export function parseArgs(argv: readonly string[]): CliRequest {
   const request: CliRequest = { help: false, json: false, options: { port: 8080, host: '127.0.0.1' } };
@@ -74,6 +85,8 @@ export function parseArgs(argv: readonly string[]): CliRequest {
       if (next === undefined || next === '') throw new UsageError(`${flag} needs a value`);
       return next;
     };
+    // NOTE: `--auto-approve=false` must not switch auto-approval on: a switch given a value is a mistake.
+    if (inline !== undefined && SWITCHES.includes(flag)) throw new UsageError(`${flag} takes no value, got ${arg}`);
     if (flag === '--help' || flag === '-h') request.help = true;
     else if (flag === '--json') request.json = true;
     else if (flag === '--auto-approve') options.autoApprove = true;
@@ -85,7 +98,7 @@ export function parseArgs(argv: readonly string[]): CliRequest {
     } else if (flag === '--clients') {
       const file = value();
       options.clients = readList(flag, file, ['clientId', 'clientSecret']) as unknown as MockClient[];
-    } else throw new UsageError(`unknown option ${arg}`);
+    } else throw unknownOption(arg, flag);
   }
   return request;
 }

@@ -49,7 +49,7 @@ export function banner(mock: MockBitbucket): string {
       callbackURL: callback,
     }),
     '',
-    'Users (the first signs in; add mock_user=<name> to the consent page URL for another):',
+    'Users (the first signs in; add mock_user=<name> to the authorize URL for another):',
     ...rows(Object.fromEntries(users.map((u) => [u.name, u.displayName]))),
     '',
   ].join('\n');

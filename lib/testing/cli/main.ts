@@ -4,6 +4,10 @@
  * (Playwright, Cypress, an app in another language). It listens until SIGINT or SIGTERM, or until the process
  * that started it exits, then closes the mock (open connections included) and exits 0; a second signal exits at once.
  */
+// NOTE: read before anything is loaded: a parent that exits while this process starts up (a test runner that
+// crashes, `kill %1` right after `npx … &`) would otherwise be gone already, and the mock would never notice.
+const startedBy = process.ppid;
+
 import { createMockBitbucket } from '../mock-bitbucket';
 import { parseArgs, UsageError, USAGE, type CliRequest } from './args';
 import { banner, describeMock } from './banner';
@@ -15,22 +19,27 @@ function fail(message: string, status: number): void {
 
 async function start(request: CliRequest): Promise<void> {
   const mock = await createMockBitbucket(request.options);
+  // NOTE: a script that read the first line and closed its end of the pipe makes the next write fail with EPIPE;
+  // what the mock prints is for whoever still reads, and a reader gone is no reason to crash.
+  process.stdout.on('error', () => undefined);
   process.stdout.write(request.json ? `${JSON.stringify(describeMock(mock))}\n` : banner(mock));
   const now = (): never => process.exit(130);
   let stopping = false;
-  // `said`: no line for a parent that is gone, whose pipe would only answer EPIPE.
+  // `said`: no line for a parent that is gone, nor after the one line of JSON that `--json` promises.
   const stop = (why: string, said = !request.json): void => {
     if (stopping) return;
     stopping = true;
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    process.off('SIGINT', onSIGINT).off('SIGTERM', onSIGTERM);
     process.once('SIGINT', now).once('SIGTERM', now);
     void mock.close().then(() => {
       process.off('SIGINT', now).off('SIGTERM', now);
       if (said) process.stdout.write(`Mock Bitbucket stopped (${why}).\n`);
     });
   };
-  process.on('SIGINT', stop).on('SIGTERM', stop);
+  // Named handlers, not `stop` itself: Node passes the signal's name and number, which `said` must not receive.
+  const onSIGINT = (): void => stop('SIGINT');
+  const onSIGTERM = (): void => stop('SIGTERM');
+  process.on('SIGINT', onSIGINT).on('SIGTERM', onSIGTERM);
   stopWithParent(() => stop('the process that started it exited', false));
 }
 
@@ -40,9 +49,12 @@ async function start(request: CliRequest): Promise<void> {
  * then `kill %1` stopped npm and left the mock listening on its port, with no parent, until someone found it.
  */
 function stopWithParent(stop: () => void): void {
-  const parent = process.ppid;
+  if (process.ppid !== startedBy) {
+    stop();
+    return;
+  }
   const watch = setInterval(() => {
-    if (process.ppid === parent) return;
+    if (process.ppid === startedBy) return;
     clearInterval(watch);
     stop();
   }, 250);
