@@ -115,11 +115,12 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     }
     const refused = perRequestCallbackProblem(options);
     if (refused) return this.error(refused);
+    const code = callbackParam(query, 'code') ?? callbackParam(req.body, 'code');
+    // NOTE: passport-oauth2 takes an empty `code` for no code at all, and would start a new sign-in from a callback.
+    if (code === '') return this.fail({ message: 'Malformed callback: "code" is empty' }, 400);
     // Only a callback can end in a token error or a login; the first leg (no `code`, as passport-oauth2 tells
     // them apart) just redirects, so it is not watched.
-    if (callbackParam(query, 'code') || callbackParam(req.body, 'code')) {
-      watchCallback(this, req, classifyTokenError, this.pending);
-    }
+    if (code !== undefined) watchCallback(this, req, classifyTokenError, this.pending);
     super.authenticate(req, options);
   }
 

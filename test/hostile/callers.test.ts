@@ -130,7 +130,36 @@ function parameterRows(oauth: 1 | 2): Row[] {
           expect((await s.land(agent, back)).outcome).toBe('success');
         },
       },
+      {
+        // Express 5's query parser (like Koa's and Fastify's) keeps "code[]" as a key of its own.
+        title: `"${name}[]" in place of "${name}" is refused, not taken for a first leg that starts a new sign-in`,
+        oauth,
+        run: async (s) => {
+          const agent = s.browser();
+          const back = await s.startLogin(agent);
+          const bracketed = plus(
+            withParams(back, { [name]: null }),
+            `${name}%5B%5D=${encodeURIComponent(param(back, name))}`,
+          );
+          await expectFail(s, agent, bracketed, `Malformed callback: "${name}" must appear once, as text`);
+          expect(s.exchanges()).toBe(0);
+          expect((await s.land(agent, back)).outcome).toBe('success');
+        },
+      },
     );
+  }
+  if (oauth === 2) {
+    rows.push({
+      title: 'an empty "code" is refused, not taken for a first leg that starts a new sign-in',
+      oauth,
+      run: async (s) => {
+        const agent = s.browser();
+        const back = await s.startLogin(agent);
+        await expectFail(s, agent, withParams(back, { code: '' }), 'Malformed callback: "code" is empty');
+        expect(s.exchanges()).toBe(0);
+        expect((await s.land(agent, back)).outcome).toBe('success');
+      },
+    });
   }
   rows.push(
     {

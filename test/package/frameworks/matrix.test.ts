@@ -106,6 +106,17 @@ describe.each(CELLS.map((cell) => [cell.title, cell] as [string, Cell]))('%s', (
       }
     });
 
+    it('keeps a signed-in user signed in when a forged callback fails (a link from another site)', async () => {
+      const b = browser(flow);
+      expect(await b.signIn()).toBe('signed in');
+      const forged =
+        flow === 'oauth2'
+          ? `/auth/${flow}/callback?error=access_denied`
+          : `/auth/${flow}/callback?oauth_token=forged&oauth_verifier=forged`;
+      expect(await b.finish(forged)).toBe('failed');
+      expect(await b.user()).toMatchObject(JDOE);
+    });
+
     it('refuses a replayed callback without asking Bitbucket again', async () => {
       const b = browser(flow);
       const callback = await b.authorize(await b.start());

@@ -1,5 +1,6 @@
 // Fastify 5 with @fastify/passport, as its docs set it up, over the session plugin the cell installed:
-// @fastify/session (with @fastify/cookie) or @fastify/secure-session (FASTIFY_SESSION=secure).
+// @fastify/session (with @fastify/cookie) or @fastify/secure-session (FASTIFY_SESSION=secure), with the cookie
+// settings guides/frameworks.md gives them.
 import fastifyPassport from '@fastify/passport';
 import Fastify from 'fastify';
 import { ROUTES, oauth1Strategy, oauth2Strategy, port } from './bitbucket.mjs';
@@ -15,7 +16,7 @@ if (process.env.FASTIFY_SESSION === 'secure') {
   await app.register(import('@fastify/cookie'));
   await app.register(import('@fastify/session'), {
     secret: 'a secret with minimum length of 32 characters',
-    cookie: { secure: false },
+    cookie: { secure: 'auto' },
   });
 }
 await app.register(fastifyPassport.initialize());

@@ -1,8 +1,22 @@
 // Guards, serializer, controller and module as Nest's passport recipe writes them for sessions: a guard
 // that logs the user in after AuthGuard authenticated, and a PassportSerializer.
-import { Controller, Get, Injectable, Module, Redirect, Req, UseGuards, type ExecutionContext } from '@nestjs/common';
+import {
+  Catch,
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  Redirect,
+  Req,
+  UnauthorizedException,
+  UseFilters,
+  UseGuards,
+  type ArgumentsHost,
+  type ExceptionFilter,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { AuthGuard, PassportModule, PassportSerializer } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { BitbucketOAuth1, BitbucketOAuth2, BitbucketOAuth2WithParams, type AppUser } from './strategies.js';
 
 /** AuthGuard(name) that also stores the user in the session, as Nest's session recipe writes it. */
@@ -21,6 +35,14 @@ function SessionGuard(name: string) {
 export const OAuth2Guard = SessionGuard('bitbucket-oauth2');
 export const OAuth1Guard = SessionGuard('bitbucket');
 export const ParamsGuard = SessionGuard('bitbucket-params');
+
+/** A failed sign-in (AuthGuard's 401) goes to the failure page, as guides/frameworks.md shows. */
+@Catch(UnauthorizedException)
+export class ToFailurePage implements ExceptionFilter {
+  catch(_exception: UnauthorizedException, host: ArgumentsHost): void {
+    host.switchToHttp().getResponse<Response>().redirect('/failed');
+  }
+}
 
 @Injectable()
 export class SessionSerializer extends PassportSerializer {
@@ -41,6 +63,7 @@ export class AuthController {
 
   @Get('auth/oauth2/callback')
   @UseGuards(OAuth2Guard)
+  @UseFilters(ToFailurePage)
   @Redirect('/me')
   oauth2Callback(): void {}
 
@@ -50,6 +73,7 @@ export class AuthController {
 
   @Get('auth/oauth1/callback')
   @UseGuards(OAuth1Guard)
+  @UseFilters(ToFailurePage)
   @Redirect('/me')
   oauth1Callback(): void {}
 
@@ -59,6 +83,7 @@ export class AuthController {
 
   @Get('auth/params/callback')
   @UseGuards(ParamsGuard)
+  @UseFilters(ToFailurePage)
   @Redirect('/me')
   paramsCallback(): void {}
 
