@@ -30,8 +30,11 @@ export async function fetchEmails(emailsURL: string, ctx: APIContext): Promise<E
     }
     seen.add(url);
     let page;
+    let read: string;
     try {
-      page = parseEmailsPage(await getPage(url, url === first && first !== emailsURL, ctx));
+      const answer = await getPage(url, url === first && first !== emailsURL, ctx);
+      read = answer.url;
+      page = parseEmailsPage(answer.json);
     } catch (err) {
       if (err instanceof BitbucketAPIError && err.status === 403) {
         // The addresses of the pages already read are kept: the profile says why the rest is missing.
@@ -48,21 +51,22 @@ export async function fetchEmails(emailsURL: string, ctx: APIContext): Promise<E
       throw err;
     }
     emails.push(...page.emails);
-    url = page.next === null ? null : nextPageURL('emails', page.next, url, origin, seen);
+    url = page.next === null ? null : nextPageURL('emails', page.next, read, origin, seen);
   }
   return { emails };
 }
 
 /**
- * One page's JSON.
+ * One page's JSON, and the URL it was read from.
  * NOTE: page sizes "are not considered part of the API and are subject to change"; should Bitbucket ever refuse
  * the `pagelen=100` this package added with a 400, the first page is asked for once more without it.
  */
-async function getPage(url: string, addedPagelen: boolean, ctx: APIContext): Promise<unknown> {
+async function getPage(url: string, addedPagelen: boolean, ctx: APIContext): Promise<{ json: unknown; url: string }> {
   try {
-    return (await getJSON(url, ctx)).json;
+    return { json: (await getJSON(url, ctx)).json, url };
   } catch (err) {
     if (!(addedPagelen && err instanceof BitbucketAPIError && err.status === 400)) throw err;
-    return (await getJSON(withoutPagelen(url), ctx)).json;
+    const without = withoutPagelen(url);
+    return { json: (await getJSON(without, ctx)).json, url: without };
   }
 }

@@ -26,7 +26,10 @@ export function withoutPagelen(href: string): string {
 
 /**
  * Checks a `next` link of the `list` (emails, workspaces): same origin as the first page (credentials never go
- * elsewhere), never seen before.
+ * elsewhere), never seen before. Keeps the current page's `pagelen` when `next` names none.
+ * NOTE: Bitbucket's documented `next` is `…/2.0/user/emails?page=2`, without the `pagelen` the first page asked for:
+ * followed as it is, page 2 would come in Bitbucket's default size (10) and hold rows 11–20, read already, and a
+ * user with more than 100 addresses would run into `maxEmailPages` before reaching the rest.
  */
 export function nextPageURL(list: string, next: string, current: string, origin: string, seen: Set<string>): string {
   let url: URL;
@@ -36,6 +39,8 @@ export function nextPageURL(list: string, next: string, current: string, origin:
     throw invalidResponse(`${list} page "next" property must be a URL`);
   }
   if (url.origin !== origin) throw invalidResponse(`${list} page "next" points to another origin (${url.origin})`);
+  const pagelen = new URL(current).searchParams.get('pagelen');
+  if (pagelen !== null && !url.searchParams.has('pagelen')) url.searchParams.set('pagelen', pagelen);
   if (seen.has(url.href)) throw invalidResponse(`${list} page "next" points to a page already read`);
   return url.href;
 }

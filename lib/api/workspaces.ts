@@ -34,23 +34,28 @@ export async function fetchWorkspaces(settings: WorkspaceSettings, ctx: APIConte
       );
     }
     seen.add(url);
-    const page = parseWorkspacesPage(await getWorkspacesJSON(url, url === first && url !== settings.url, ctx));
+    const answer = await getWorkspacesJSON(url, url === first && url !== settings.url, ctx);
+    const page = parseWorkspacesPage(answer.json);
     workspaces.push(...page.workspaces);
     matched ||= allowed !== null && page.workspaces.some((w) => isAllowedWorkspace(allowed, w));
-    url = page.next === null ? null : nextPageURL('workspaces', page.next, url, origin, seen);
+    url = page.next === null ? null : nextPageURL('workspaces', page.next, answer.url, origin, seen);
   }
   if (allowed !== null && !matched) throw new WorkspaceAccessDenied();
   return workspaces;
 }
 
 /**
- * One page, its error made to say what the workspaces need.
+ * One page, and the URL it was read from; its error made to say what the workspaces need.
  * NOTE: page sizes "are not considered part of the API"; should Bitbucket ever refuse `pagelen=100` with 400,
  * the first page is asked for once more without it (Bitbucket's default page size) and `next` does the rest.
  */
-async function getWorkspacesJSON(url: string, addedPagelen: boolean, ctx: APIContext): Promise<unknown> {
+async function getWorkspacesJSON(
+  url: string,
+  addedPagelen: boolean,
+  ctx: APIContext,
+): Promise<{ json: unknown; url: string }> {
   try {
-    return (await getJSON(url, ctx)).json;
+    return { json: (await getJSON(url, ctx)).json, url };
   } catch (err) {
     if (addedPagelen && err instanceof BitbucketAPIError && err.status === 400) {
       return getWorkspacesJSON(withoutPagelen(url), false, ctx);

@@ -13,19 +13,20 @@ export function malformedCallbackParam(source: unknown, names: readonly string[]
   for (const name of names) {
     const value = source[name];
     if (value === undefined) continue;
-    if (typeof value !== 'string') return once(name);
+    if (typeof value !== 'string') return mustAppearOnce(name);
     if (value.length > MAX_CALLBACK_PARAM_LENGTH) return `Malformed callback: "${name}" is too long`;
   }
   // NOTE: Koa's and Fastify's query parsers keep `code[]=x` as a key named "code[]" (Express's makes it a list):
   // passport would then see no code at all and start a new sign-in instead of refusing the callback.
   for (const key in source) {
     const bracket = key.indexOf('[');
-    if (bracket > 0 && names.includes(key.slice(0, bracket))) return once(key.slice(0, bracket));
+    if (bracket > 0 && names.includes(key.slice(0, bracket))) return mustAppearOnce(key.slice(0, bracket));
   }
   return null;
 }
 
-function once(name: string): string {
+/** The message for a parameter given more than once, or not as plain text. */
+function mustAppearOnce(name: string): string {
   return `Malformed callback: "${name}" must appear once, as text`;
 }
 

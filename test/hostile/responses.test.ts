@@ -656,6 +656,38 @@ function shapeRows(kind: RigKind): Row[] {
       expect: invalid(/emails page "next" points to a page already read$/),
     },
     {
+      title: 'emails "next" without "pagelen" (Bitbucket\'s documented shape): every page still asks for 100',
+      proxied: true,
+      arrange: (r) =>
+        r.hostile.on('/2.0/user/emails', (req, res) => {
+          // 130 addresses, the verified primary last, paged as Bitbucket pages (10 a page unless asked for more).
+          const query = new URL(String(req.url), r.hostile.url).searchParams;
+          const size = Number(query.get('pagelen') ?? 10);
+          const page = Number(query.get('page') ?? 1);
+          const values = Array.from({ length: 130 }, (_, i) => ({
+            type: 'email',
+            email: `user${i}@example.com`,
+            is_primary: i === 129,
+            is_confirmed: true,
+          })).slice((page - 1) * size, page * size);
+          const next = page * size < 130 ? { next: `${r.hostile.url}/2.0/user/emails?page=${page + 1}` } : {};
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ values, pagelen: size, page, size: 130, ...next }));
+        }),
+      expect: {
+        outcome: 'success',
+        check: (user) => {
+          expect(user.emails).toHaveLength(130);
+          expect(user.emails[0]).toBe('user129@example.com');
+        },
+      },
+      also: (r) =>
+        expect(r.hostile.requests.filter((q) => q.url.startsWith('/2.0/user/emails')).map((q) => q.url)).toEqual([
+          '/2.0/user/emails?pagelen=100',
+          '/2.0/user/emails?page=2&pagelen=100',
+        ]),
+    },
+    {
       title: 'emails pages never end (a new "next" every time)',
       proxied: true,
       arrange: (r) =>

@@ -83,6 +83,19 @@ describe('reading /2.0/user/emails', () => {
       expect(profiles[0]?.emails.map((e) => e.value)).toEqual(['jane@example.com', 'jane.doe@work.example.com']);
     }));
 
+  it("after that 400, follows `next` in Bitbucket's default page size, never asking for pagelen=100 again", () =>
+    withApp([userWithEmails(15)], async (mock, app, profiles) => {
+      mock.setFault(
+        'emails',
+        { kind: 'status', status: 400, body: '{"type":"error","error":{"message":"Invalid pagelen"}}' },
+        { times: 1 },
+      );
+      const { callback } = await login(app.agent());
+      expect(callback?.status).toBe(200);
+      expect(emailQueries(mock)).toEqual([{ pagelen: '100' }, {}, { page: '2' }]);
+      expect(profiles[0]?.emails).toHaveLength(15);
+    }));
+
   it('retries only once: a second 400 fails the login', () =>
     withApp(undefined, async (mock, app) => {
       mock.setFault('emails', { kind: 'status', status: 400 }, { times: 2 });

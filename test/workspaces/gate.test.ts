@@ -128,7 +128,10 @@ describe('workspaces: what counts as a match', () => {
     it('keeps it and follows next: Max is in acme, on page 2 of 10 rows', async () => {
       const { callback } = await login(h().app.agent(), { mockUser: 'mmails' });
       expect(callback?.status).toBe(200);
-      expect(requestsTo(h().mock, 'workspaces').map((c) => c.query)).toEqual([{ pagelen: '10' }, { page: '2' }]);
+      expect(requestsTo(h().mock, 'workspaces').map((c) => c.query)).toEqual([
+        { pagelen: '10' },
+        { page: '2', pagelen: '10' },
+      ]);
     });
   });
 });
