@@ -62,7 +62,7 @@ test-scale: node_modules/.installed
 # The framework matrix (test/package/frameworks, its own jest config: `make test` skips it): Express 4 and 5,
 # NestJS, Koa and Fastify with both session plugins, each installed from the npm registry (npm's cache
 # first) with the packed tarball into a temporary directory and run against the mock; plus the README app
-# type-checked with today's TypeScript and @types/node.
+# type-checked with the newest TypeScript and @types/node (7, 26) and the oldest we support (5.0, 20).
 test-frameworks: build
 	npx jest -c test/package/frameworks/jest.config.js $(JEST_ARGS)
 
