@@ -27,6 +27,15 @@ function userWithEmails(count: number): MockUser {
   };
 }
 
+/** The next emails call answers 400, as Bitbucket would answer a `pagelen` it no longer takes. */
+function refusePagelenOnce(mock: MockBitbucket): void {
+  mock.setFault(
+    'emails',
+    { kind: 'status', status: 400, body: '{"type":"error","error":{"message":"Invalid pagelen"}}' },
+    { times: 1 },
+  );
+}
+
 async function withApp(
   users: MockUser[] | undefined,
   run: (mock: MockBitbucket, app: TestApp, profiles: BitbucketProfile[]) => Promise<void>,
@@ -72,11 +81,7 @@ describe('reading /2.0/user/emails', () => {
 
   it('asks once more without pagelen when Bitbucket answers 400 to it, and signs the user in', () =>
     withApp(undefined, async (mock, app, profiles) => {
-      mock.setFault(
-        'emails',
-        { kind: 'status', status: 400, body: '{"type":"error","error":{"message":"Invalid pagelen"}}' },
-        { times: 1 },
-      );
+      refusePagelenOnce(mock);
       const { callback } = await login(app.agent());
       expect(callback?.status).toBe(200);
       expect(emailQueries(mock)).toEqual([{ pagelen: '100' }, {}]);
@@ -85,11 +90,7 @@ describe('reading /2.0/user/emails', () => {
 
   it("after that 400, follows `next` in Bitbucket's default page size, never asking for pagelen=100 again", () =>
     withApp([userWithEmails(15)], async (mock, app, profiles) => {
-      mock.setFault(
-        'emails',
-        { kind: 'status', status: 400, body: '{"type":"error","error":{"message":"Invalid pagelen"}}' },
-        { times: 1 },
-      );
+      refusePagelenOnce(mock);
       const { callback } = await login(app.agent());
       expect(callback?.status).toBe(200);
       expect(emailQueries(mock)).toEqual([{ pagelen: '100' }, {}, { page: '2' }]);
