@@ -44,26 +44,12 @@ export function clearSessionCookie(res: Response, secure: boolean): void {
 
 /** This app's own session fields, read defensively: a session is data from the past. */
 interface AppSessionFields {
-  returnTo?: unknown;
   /** Where Passport's `failureMessage: true` appends the reason a sign-in failed. */
   messages?: unknown;
 }
 
 function fields(req: Request): AppSessionFields {
   return req.session as typeof req.session & AppSessionFields;
-}
-
-/** Remembers (or, with `null`, forgets) where to go after sign-in. */
-export function setReturnTo(req: Request, path: string | null): void {
-  if (path === null) delete fields(req).returnTo;
-  else fields(req).returnTo = path;
-}
-
-/** Takes the remembered path out of the session: it is used once. */
-export function takeReturnTo(req: Request): unknown {
-  const value = fields(req).returnTo;
-  delete fields(req).returnTo;
-  return value;
 }
 
 /** Takes the last failure message out of the session, so a reload does not show a stale one. */

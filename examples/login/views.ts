@@ -221,13 +221,14 @@ export function signedInPage(ctx: PageContext, user: SignedInUser, now = Date.no
 }
 
 /** Sign-in did not complete: the reason in plain words. */
-export function failurePage(ctx: PageContext, message: string | undefined): string {
+export function failurePage(ctx: PageContext, message: string | undefined, stillSignedIn = false): string {
+  // A replayed or forged callback fails, but a user already signed in stays signed in: say that, not the opposite.
   return layout(
     ctx,
     'Sign-in failed',
-    html`<h1>You are not signed in</h1>
+    html`<h1>${stillSignedIn ? 'This sign-in did not complete; you are still signed in' : 'You are not signed in'}</h1>
       <p class="error" role="alert">${message ?? 'The sign-in did not complete. Please try again.'}</p>
-      <div class="actions"><a class="btn primary" href="/">Back to sign-in</a></div>`,
+      <div class="actions"><a class="btn primary" href="/">${stillSignedIn ? 'Home' : 'Back to sign-in'}</a></div>`,
   );
 }
 

@@ -92,9 +92,37 @@ describe('signing out', () => {
   it('only accepts POST, so a link on another site cannot sign anyone out', async () => {
     await request(h.app).get('/logout').expect(404);
   });
+
+  it('ignores a form posted from another site: the browser keeps its cookie and the user stays signed in', async () => {
+    const agent = request.agent(h.app);
+    await signIn(agent);
+    // With the cookie (a same-site attacker) or without it (SameSite=Lax held it back): no cookie is cleared.
+    const crossSite = await agent.post('/logout').set('Sec-Fetch-Site', 'cross-site').expect(303);
+    expect(sessionCookie(crossSite)).toBeUndefined();
+    const noCookie = await request(h.app).post('/logout').expect(303);
+    expect(sessionCookie(noCookie)).toBeUndefined();
+    expect((await agent.get('/').expect(200)).text).toContain('Jane Doe');
+    // The app's own page (same-origin) still signs out.
+    const own = await agent.post('/logout').set('Sec-Fetch-Site', 'same-origin').expect(303);
+    expect(sessionCookie(own)).toMatch(/^bitbucket-example\.sid=;/);
+  });
 });
 
 describe('when sign-in fails', () => {
+  it('tells a user who is signed in already that they still are, when a replayed callback fails', async () => {
+    const agent = request.agent(h.app);
+    const toBitbucket = await agent.get('/auth/bitbucket').expect(302);
+    const granted = await fetch(String(toBitbucket.headers.location), { redirect: 'manual' });
+    const callback = new URL(String(granted.headers.get('location')));
+    await agent.get(callback.pathname + callback.search).expect(302);
+    const replay = await agent.get(callback.pathname + callback.search).expect(302);
+    expect(replay.headers.location).toBe('/login/failed');
+    const page = await agent.get('/login/failed').expect(200);
+    expect(page.text).toContain('you are still signed in');
+    expect(page.text).not.toContain('You are not signed in');
+    expect((await agent.get('/').expect(200)).text).toContain('Jane Doe');
+  });
+
   it('lands on /login/failed with a plain message once the user clicks "Deny"', async () => {
     h.mock.setFault('authorize', { kind: 'deny' });
     const agent = request.agent(h.app);
@@ -127,10 +155,14 @@ describe('when sign-in fails', () => {
     h.mock.setFault('user', { kind: 'status', status: 500, body: 'stack trace with mock-client-secret' });
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const back = await signIn(request.agent(h.app));
-      expect(back.status).toBe(502);
-      expect(back.text).toContain('Bitbucket could not be reached or answered unexpectedly');
-      expect(back.text).not.toMatch(/mock-client-secret|stack|\bat \w+ \(/);
+      const agent = request.agent(h.app);
+      const back = await signIn(agent);
+      // Sent away from the callback's URL, whose one-time code and state must not stay in the address bar.
+      expect([back.status, back.headers.location]).toEqual([303, '/login/unavailable']);
+      const page = await agent.get('/login/unavailable').expect(502);
+      expect(page.text).toContain('Bitbucket could not be reached or answered unexpectedly');
+      expect(page.text).toContain('You are not signed in');
+      expect(page.text).not.toMatch(/mock-client-secret|stack|\bat \w+ \(/);
       expect(logged).toHaveBeenCalledTimes(1);
       expect(String(logged.mock.calls[0]?.[0])).toMatch(/^\[sign-in\] \w+: [^\n]*$/);
     } finally {

@@ -22,6 +22,8 @@ describe('returnTo', () => {
     ['a tab browsers drop', '/\t/evil.example'],
     ['a script URL', 'javascript:alert(1)'],
     ['a relative path', 'repos'],
+    ['the sign-in route itself (a loop back to Bitbucket)', '/auth/bitbucket'],
+    ['the sign-in failure page', '/login/failed'],
   ])('ignores %s (%j) and lands home', async (_what, returnTo) => {
     h = await startHarness();
     const agent = request.agent(h.app);
@@ -39,6 +41,21 @@ describe('returnTo', () => {
     h = await startHarness();
     const back = await signIn(request.agent(h.app), '/auth/bitbucket-oauth1?returnTo=%2Frepos%3Ftab%3D1');
     expect(back.headers.location).toBe('/repos?tab=1');
+  });
+
+  it('belongs to its own sign-in: two tabs finishing in either order each return to their own page', async () => {
+    h = await startHarness();
+    const agent = request.agent(h.app);
+    const start = async (returnTo: string): Promise<string> => {
+      const toBitbucket = await agent.get(`/auth/bitbucket?returnTo=${encodeURIComponent(returnTo)}`).expect(302);
+      const granted = await fetch(String(toBitbucket.headers.location), { redirect: 'manual' });
+      const callback = new URL(String(granted.headers.get('location')));
+      return callback.pathname + callback.search;
+    };
+    const a = await start('/?tab=A');
+    const b = await start('/?tab=B');
+    expect((await agent.get(b)).headers.location).toBe('/?tab=B');
+    expect((await agent.get(a)).headers.location).toBe('/?tab=A');
   });
 
   it('is ignored when given twice, and a stale one is forgotten by the next sign-in', async () => {
