@@ -21,14 +21,17 @@ export function safeReturnTo(value: unknown): string | null {
   if (!value.startsWith('/') || value.startsWith('//')) return null;
   // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u001f\u007f]/.test(value)) return null;
-  // The sign-in and sign-out routes themselves: `returnTo=/auth/bitbucket` would send the user back to Bitbucket
-  // after every sign-in, round and round.
-  if (/^\/(auth|login|logout)(?:[/?#]|$)/.test(value)) return null;
   // Belt and braces: the path must still resolve to this site the way a browser reads it.
+  let resolved: URL;
   try {
-    if (new URL(value, PROBE_ORIGIN).origin !== PROBE_ORIGIN) return null;
+    resolved = new URL(value, PROBE_ORIGIN);
   } catch {
     return null;
   }
+  if (resolved.origin !== PROBE_ORIGIN) return null;
+  // The sign-in and sign-out routes themselves: `returnTo=/auth/bitbucket` would send the user back to Bitbucket
+  // after every sign-in. Checked on the path as the browser will resolve it (`/x/../auth`, `%2e%2e`), and without
+  // case, as Express routes match.
+  if (/^\/(auth|login|logout)(?:\/|$)/i.test(resolved.pathname)) return null;
   return value;
 }

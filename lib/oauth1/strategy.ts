@@ -104,6 +104,8 @@ export class BitbucketStrategy extends OAuthStrategy {
       denied !== undefined || verifier === 'denied'
         ? 'access_denied'
         : (callbackParam(query, 'error') ?? callbackParam(query, 'oauth_problem'));
+    // NOTE: passport-oauth1 takes an empty `oauth_token` for none, and would start a new sign-in from a callback.
+    if (token === '') return this.fail({ message: 'Malformed callback: "oauth_token" is empty' }, 400);
     // An empty `oauth_verifier` is no verifier either (passport-oauth1 would send the exchange without one).
     const unauthorized = token !== undefined && !verifier;
     if (error !== undefined || unauthorized) {

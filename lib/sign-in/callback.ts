@@ -18,11 +18,19 @@ export function malformedCallbackParam(source: unknown, names: readonly string[]
   }
   // NOTE: Koa's and Fastify's query parsers keep `code[]=x` as a key named "code[]" (Express's makes it a list):
   // passport would then see no code at all and start a new sign-in instead of refusing the callback.
+  // Only the keys of a parsed query or form: a raw body (a Buffer) would have one per byte.
+  if (!isPlainObject(source)) return null;
   for (const key in source) {
     const bracket = key.indexOf('[');
     if (bracket > 0 && names.includes(key.slice(0, bracket))) return mustAppearOnce(key.slice(0, bracket));
   }
   return null;
+}
+
+/** An object literal or a null-prototype object, as query and form parsers make them. */
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** The message for a parameter given more than once, or not as plain text. */

@@ -68,9 +68,18 @@ describe('returnTo', () => {
 
   it('accepts only same-site paths (unit)', () => {
     expect(safeReturnTo('/repos?x=1#y')).toBe('/repos?x=1#y');
+    const signInRoutes = [
+      '/auth/bitbucket',
+      '/AUTH/bitbucket',
+      '/x/../auth/bitbucket',
+      '/%2e%2e/auth/x',
+      '/Login/failed',
+    ];
     for (const bad of ['', '//x', '/\\x', '/a\\b', '/\nx', 'http://x', 'x', undefined, ['/a'], '/'.padEnd(2000, 'a')]) {
       expect(safeReturnTo(bad)).toBeNull();
     }
+    for (const route of signInRoutes) expect(safeReturnTo(route)).toBeNull();
+    expect(safeReturnTo('/authors')).toBe('/authors');
   });
 });
 

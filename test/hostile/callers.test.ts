@@ -148,19 +148,18 @@ function parameterRows(oauth: 1 | 2): Row[] {
       },
     );
   }
-  if (oauth === 2) {
-    rows.push({
-      title: 'an empty "code" is refused, not taken for a first leg that starts a new sign-in',
-      oauth,
-      run: async (s) => {
-        const agent = s.browser();
-        const back = await s.startLogin(agent);
-        await expectFail(s, agent, withParams(back, { code: '' }), 'Malformed callback: "code" is empty');
-        expect(s.exchanges()).toBe(0);
-        expect((await s.land(agent, back)).outcome).toBe('success');
-      },
-    });
-  }
+  const leg = oauth === 2 ? 'code' : 'oauth_token';
+  rows.push({
+    title: `an empty "${leg}" is refused, not taken for a first leg that starts a new sign-in`,
+    oauth,
+    run: async (s) => {
+      const agent = s.browser();
+      const back = await s.startLogin(agent);
+      await expectFail(s, agent, withParams(back, { [leg]: '' }), `Malformed callback: "${leg}" is empty`);
+      expect(s.exchanges()).toBe(0);
+      expect((await s.land(agent, back)).outcome).toBe('success');
+    },
+  });
   rows.push(
     {
       title: `an "error_description" with ${SCRIPT} is shown as plain, shortened text and never as HTML`,
