@@ -11,8 +11,11 @@ export { AuthorizationError, InternalOAuthError, TokenError };
  * - `timeout`: no complete answer within the `timeout` option.
  * - `too_large`: the body exceeded `maxResponseBytes`.
  * - `network`: the connection failed or was reset.
+ * - `cancelled`: another read of the same sign-in failed first, so this one was stopped. Seen only on the
+ *   `passport-bitbucket-oauth:api` channel and in `DEBUG` lines: the sign-in ends with the first failure.
  */
-export type BitbucketAPIErrorCode = 'http' | 'invalid_response' | 'redirect' | 'timeout' | 'too_large' | 'network';
+export type BitbucketAPIErrorCode =
+  'http' | 'invalid_response' | 'redirect' | 'timeout' | 'too_large' | 'network' | 'cancelled';
 
 /** Fields of a {@link BitbucketAPIError}, all but the message optional. */
 export interface BitbucketAPIErrorDetails {
@@ -54,7 +57,7 @@ export class BitbucketAPIError extends Error {
   readonly required: string[] | null;
   /** For 403 scope failures: the scopes the token was granted. */
   readonly granted: string[] | null;
-  /** For 429: seconds to wait, from `Retry-After`. */
+  /** For 429 and 503: seconds to wait, from `Retry-After`. */
   readonly retryAfter: number | null;
 
   constructor(message: string, details: BitbucketAPIErrorDetails) {
@@ -130,9 +133,18 @@ export function tokenRequestError(message: string, err: unknown, parsed: Error |
 export const WORKSPACE_DENIED_MESSAGE = 'Your Bitbucket account has no access to a workspace allowed to sign in here.';
 
 /**
- * Internal: the user can access none of the allowed workspaces. Thrown by the profile read; the strategies
- * turn it into `fail()` (status 403), so `failureRedirect` applies and the verify callback is never called.
- * Outside a sign-in (a direct `userProfile()` call) it reaches the callback as an error with `status` 403.
+ * The user can access none of the allowed workspaces (`workspaces` option). Thrown by the profile read; the
+ * strategies turn it into `fail()` (status 403), so `failureRedirect` applies and the verify callback is never
+ * called. Outside a sign-in (a direct `userProfile()` call) it reaches the callback as this error, `status` 403.
+ *
+ * @example
+ * ```ts
+ * // Is a user who signed in last week still in an allowed workspace?
+ * const { accessToken } = await strategy.refresh(user.refreshToken);
+ * strategy.userProfile(accessToken, (err) => {
+ *   if (err instanceof WorkspaceAccessDenied) console.log('no longer in an allowed workspace');
+ * });
+ * ```
  */
 export class WorkspaceAccessDenied extends Error {
   override readonly name = 'WorkspaceAccessDenied';

@@ -20,7 +20,7 @@
  */
 export { BitbucketStrategy, BitbucketStrategy as Strategy } from './oauth1/strategy';
 export { BitbucketOAuth2Strategy, BitbucketOAuth2Strategy as OAuth2Strategy } from './oauth2/strategy';
-export { AuthorizationError, BitbucketAPIError, InternalOAuthError, TokenError } from './errors';
+export { AuthorizationError, BitbucketAPIError, InternalOAuthError, TokenError, WorkspaceAccessDenied } from './errors';
 export { parseCloudProfile, parseDataCenterProfile, parseEmailsPage, orderEmails, splitName } from './parse/profile';
 export { parseTokenResponse } from './parse/token-response';
 export { parseWorkspacesPage } from './parse/workspaces';

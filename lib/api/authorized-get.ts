@@ -67,7 +67,8 @@ export function apiError(method: string, url: string, response: HttpResponse): B
     bitbucketMessage: message === undefined ? null : excerpt(message, 500),
     required: optionalStringArray(detail?.required) ?? null,
     granted: optionalStringArray(detail?.granted) ?? null,
-    retryAfter: status === 429 ? retryAfterSeconds(response.headers['retry-after']) : null,
+    // NOTE: a 503 (maintenance, overload) may say when to come back, as a 429 does.
+    retryAfter: status === 429 || status === 503 ? retryAfterSeconds(response.headers['retry-after']) : null,
   });
 }
 

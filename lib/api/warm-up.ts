@@ -52,7 +52,9 @@ export function warmUpCallback(
   };
   const agent = memoryAgent(answer);
   const limits = { timeoutMs: 1000, maxBytes: 65_536, maxEmailPages: 1, agent, preconnect: false, proxyFromEnv: false };
-  const trace = { strategy: 'warm-up', deployment };
+  // NOTE: checked again at every call: a subscriber or `DEBUG` switched on right after the strategy was built
+  // (in the same synchronous block) would otherwise see the rehearsal's steps, which run after it.
+  const trace = { strategy: 'warm-up', deployment, rehearsal: true } as const;
   const datacenter = deployment === 'datacenter';
   const loadProfile = createProfileLoader(
     {

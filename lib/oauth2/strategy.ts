@@ -55,6 +55,8 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
   private readonly loadProfile: ProfileLoader;
   /** This browser's pending sign-ins; `null` with a user-supplied `store` or `state: false`. */
   private readonly pending: PendingLogins | null;
+  /** The refreshes in flight, by refresh token (see `refresh()`). */
+  private readonly refreshing = new Map<string, Promise<RefreshedTokens>>();
 
   // NOTE: four overloads, not two with unions: a union of verify types gives an inline 4-argument verify
   // no contextual types at all (TypeScript cannot tell the arities apart), so its parameters would be `any`.
@@ -159,7 +161,13 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
    * ```
    */
   refresh(refreshToken: string): Promise<RefreshedTokens> {
-    return refreshTokens(this.tokenClient, refreshToken);
+    // NOTE: of two requests with the same refresh token, Bitbucket answers the second as if the token were revoked
+    // (it was rotated by the first). Calls made while one is in flight share its answer.
+    const inFlight = this.refreshing.get(refreshToken);
+    if (inFlight) return inFlight;
+    const call = refreshTokens(this.tokenClient, refreshToken).finally(() => this.refreshing.delete(refreshToken));
+    this.refreshing.set(refreshToken, call);
+    return call;
   }
 
   /**

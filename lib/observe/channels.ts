@@ -5,6 +5,8 @@ import type { Deployment } from '../bitbucket';
 export interface TraceTarget {
   strategy: string;
   deployment: Deployment;
+  /** The start-up rehearsal (`api/warm-up.ts`): never published nor logged, whoever subscribed since. */
+  rehearsal?: true;
 }
 
 /**
@@ -71,7 +73,10 @@ export interface LoginOutcomeMessage {
   status: number | null;
   /** From the callback's arrival to its outcome. */
   durationMs: number;
-  /** The Bitbucket user's `id`, once the profile was read. */
+  /**
+   * The Bitbucket user's `id`, once the profile was read and let through: `null` for a user the `workspaces` gate
+   * refused (the user and their workspaces are read together, and the refusal ends the read).
+   */
   profileId: string | null;
 }
 

@@ -50,6 +50,7 @@ export function traceToken<T>(
   run: (note: StatusNote) => Promise<T>,
   summarize: (value: T) => TokenSummary,
 ): Promise<T> {
+  if (call.trace.rehearsal) return run({});
   const log = protocolLog(call.protocol);
   const channel = listened(tokenChannel);
   if (channel === null && !log.enabled) return run({});
@@ -99,6 +100,7 @@ export function traceToken<T>(
  * status when an answer arrives; the channel's `result` is `{ status }`, never the body or headers.
  */
 export function traceAPICall<T>(trace: TraceTarget, url: string, run: (note: StatusNote) => Promise<T>): Promise<T> {
+  if (trace.rehearsal) return run({});
   const channel = listened(apiChannel);
   if (channel === null && !apiLog.enabled) return run({});
   const context: APITraceContext = {

@@ -18,6 +18,28 @@ function kindOf(options: unknown): string {
 }
 
 /**
+ * Refuses an option the object inherits rather than owns: a getter of a config class, or a value of an
+ * `Object.create(defaults)`. Read from own properties only, it would be silently left out (a `workspaces` getter
+ * would switch the gate off). Methods are no options and stay allowed; `Object.prototype` is never looked at.
+ */
+function refuseInherited(options: object): void {
+  for (
+    let prototype: unknown = Object.getPrototypeOf(options);
+    prototype !== null && prototype !== Object.prototype && typeof prototype === 'object';
+    prototype = Object.getPrototypeOf(prototype)
+  ) {
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const property = Object.getOwnPropertyDescriptor(prototype, name);
+      if (name === 'constructor' || property === undefined || typeof property.value === 'function') continue;
+      throw new TypeError(
+        `${name} is inherited from the options object's prototype, and options are read from its own properties ` +
+          'only: pass a plain object (an object literal), with every option as an own property',
+      );
+    }
+  }
+}
+
+/**
  * Copies the caller's options. `undefined` and `null` are no options at all.
  * @throws TypeError when `options` is not an object, or a getter throws (naming the option).
  */
@@ -27,6 +49,7 @@ export function snapshotOptions(options: unknown): OptionSnapshot {
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`options must be an object, got ${kindOf(options)}`);
   }
+  refuseInherited(options);
   for (const name of Object.keys(options)) {
     let value: unknown;
     try {

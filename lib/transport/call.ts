@@ -73,7 +73,7 @@ export interface HttpResponse {
 }
 
 /** Why a call produced no response. */
-export type TransportErrorCode = 'timeout' | 'too_large' | 'network';
+export type TransportErrorCode = 'timeout' | 'too_large' | 'network' | 'cancelled';
 
 /** A call that produced no usable response. The message names the endpoint, never a credential. */
 export class TransportError extends Error {

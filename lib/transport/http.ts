@@ -73,5 +73,5 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
 }
 
 function cancelled(target: string): TransportError {
-  return new TransportError('network', `${target} was cancelled`);
+  return new TransportError('cancelled', `${target} was cancelled`);
 }

@@ -129,6 +129,17 @@ function profileRows(kind: RigKind, endpoint: 'user' | 'emails' | 'whoami' | 'dc
       expect: apiError('http', 503, /answered 503: Service Unavailable$/, { retryAfter: null }),
     },
     {
+      title: `${endpoint} answers 503 with Retry-After (maintenance): retryAfter says when to come back`,
+      arrange: (r) =>
+        r.mock.setFault(endpoint, {
+          kind: 'status',
+          status: 503,
+          body: 'Service Unavailable',
+          headers: { 'Retry-After': '7' },
+        }),
+      expect: apiError('http', 503, /answered 503: Service Unavailable$/, { retryAfter: 7 }),
+    },
+    {
       title: `${endpoint} answers 401 with Bitbucket's envelope`,
       arrange: (r) => r.mock.setFault(endpoint, { kind: 'json', status: 401, body: envelope('Access token expired.') }),
       expect: apiError('http', 401, /answered 401: Access token expired\.$/),

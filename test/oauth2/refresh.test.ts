@@ -54,6 +54,17 @@ describe('strategy.refresh(refreshToken)', () => {
     expect(await userWith(tokens.accessToken)).toEqual({ status: 200, uuid: JDOE_UUID });
   });
 
+  it('shares one request among calls made while it is in flight: Bitbucket would refuse the second as reused', async () => {
+    const old = await signIn();
+    const [first, second] = await Promise.all([strategy().refresh(old), strategy().refresh(old)]);
+    expect(second).toEqual(first);
+    expect(harness().mock.requests.filter((r) => r.endpoint === 'token')).toHaveLength(1);
+    // Once answered, the old token is spent: a later call asks Bitbucket, which refuses it.
+    await expect(strategy().refresh(old)).rejects.toBeInstanceOf(TokenError);
+    // The new one works.
+    expect((await strategy().refresh(first.refreshToken)).accessToken).not.toBe(first.accessToken);
+  });
+
   it('posts grant_type=refresh_token as a form, with HTTP Basic and no secret in the body', async () => {
     const old = await signIn();
     await strategy().refresh(old);

@@ -133,6 +133,17 @@ describe('OAuth 2.0 on Bitbucket Cloud', () => {
     ]);
   });
 
+  it('reports the read stopped because another failed first as cancelled, not as a network failure', async () => {
+    rig.mock.setFault('user', { kind: 'delay', ms: 200 });
+    rig.mock.setFault('emails', { kind: 'status', status: 500 });
+    await journey(rig);
+    const user = calls('api').find((c) => c.endpoint === `${rig.mock.url}/2.0/user`);
+    expect(user?.error).toMatchObject({ code: 'cancelled' });
+    expect(logins()).toEqual([
+      expect.objectContaining({ outcome: 'error', errorName: 'BitbucketAPIError', reason: 'http', status: 500 }),
+    ]);
+  });
+
   it('reports an error status from the API as an answer with its status, and the outcome with it', async () => {
     rig.mock.setFault('user', { kind: 'status', status: 500 });
     await journey(rig);

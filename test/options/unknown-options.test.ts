@@ -47,6 +47,46 @@ describe('a misspelt option is refused, naming the nearest known one', () => {
   });
 });
 
+describe('an option the options object inherits is refused, not left out', () => {
+  it("a config class's getter (a workspaces gate that would be off)", () => {
+    class Config {
+      constructor() {
+        Object.assign(this, oauth2);
+      }
+
+      get workspaces(): string[] {
+        return ['acme'];
+      }
+    }
+    expect(messageOf(() => buildOAuth2(new Config()))).toBe(
+      "workspaces is inherited from the options object's prototype, and options are read from its own properties " +
+        'only: pass a plain object (an object literal), with every option as an own property',
+    );
+  });
+
+  it('a value of Object.create(defaults), misspelt or not', () => {
+    const options = Object.assign(Object.create({ timout: 5 }) as object, oauth2);
+    expect(messageOf(() => buildOAuth1(Object.assign(Object.create({ timeout: 5 }) as object, oauth1)))).toMatch(
+      /^timeout is inherited/,
+    );
+    expect(messageOf(() => buildOAuth2(options))).toMatch(/^timout is inherited/);
+  });
+
+  it('a class with methods only, and a null-prototype object, are fine', () => {
+    class Config {
+      constructor() {
+        Object.assign(this, oauth2);
+      }
+
+      describe(): string {
+        return 'config';
+      }
+    }
+    expect(() => buildOAuth2(new Config())).not.toThrow();
+    expect(() => buildOAuth2(Object.assign(Object.create(null) as object, oauth2))).not.toThrow();
+  });
+});
+
 describe("the other strategy's options name the strategy that takes them (issue 21)", () => {
   it('OAuth 2.0 credentials given to BitbucketStrategy name BitbucketOAuth2Strategy', () => {
     const message = messageOf(() => buildOAuth1({ ...oauth2 }));

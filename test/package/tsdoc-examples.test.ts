@@ -19,7 +19,7 @@ import * as bitbucket from 'passport-bitbucket-oauth';
 import {
   BitbucketAPIError, BitbucketOAuth2Strategy, BitbucketStrategy, oauth1Endpoints, oauth2Endpoints, orderEmails,
   parseCloudProfile, parseDataCenterProfile, parseEmailsPage, parseTokenResponse, parseWorkspacesPage, splitName,
-  type BitbucketOAuth2VerifyFunction, type BitbucketProfile,
+  WorkspaceAccessDenied, type BitbucketOAuth2VerifyFunction, type BitbucketProfile,
 } from 'passport-bitbucket-oauth';
 import { createMockBitbucket, DEFAULT_CLIENT, DEFAULT_USERS, type MockBitbucket, type MockWorkspace } from 'passport-bitbucket-oauth/testing';
 

@@ -130,6 +130,39 @@ describe('the warm-up is skipped when anyone could see it', () => {
     }
   });
 
+  it.each(Object.entries(builds))(
+    '%s: a subscriber or DEBUG switched on right after the strategy is built sees nothing of it either',
+    async (_name, buildOne) => {
+      const events: unknown[] = [];
+      const record = (m: unknown): void => void events.push(m);
+      const handlers = { start: record, end: record, asyncStart: record, asyncEnd: record, error: record };
+      const channels = ['token', 'api'].map((name) => dc.tracingChannel(`passport-bitbucket-oauth:${name}`));
+      const lines: string[] = [];
+      const log = jest
+        .spyOn(createDebug, 'log')
+        .mockImplementation((...args: unknown[]) => void lines.push(String(args)));
+      const previous = createDebug.disable();
+      try {
+        const lib = freshLib();
+        // In the same synchronous block as the constructor: the rehearsal's steps run after it.
+        const { counts } = await resourcesDuring(() => {
+          const strategy = buildOne(lib);
+          for (const channel of channels) channel.subscribe(handlers);
+          createDebug.enable('passport-bitbucket-oauth*');
+          return strategy;
+        });
+        expect(counts.HTTPCLIENTREQUEST).toBeGreaterThan(0); // it did run
+        expect(events).toEqual([]);
+        expect(lines).toEqual([]);
+      } finally {
+        for (const channel of channels) channel.unsubscribe(handlers);
+        createDebug.disable();
+        if (previous) createDebug.enable(previous);
+        log.mockRestore();
+      }
+    },
+  );
+
   it('with `http.request` wrapped by an APM, which is never called', async () => {
     // The module object itself, as an APM's instrumentation patches it (not this file's import of it).
     const httpModule = jest.requireActual<{ request: typeof http.request }>('node:http');

@@ -56,6 +56,6 @@ describe('a cancellation', () => {
       maxBytes: 1024,
       cancellation,
     });
-    await expect(call).rejects.toThrow(new TransportError('network', 'GET http://192.0.2.1/2.0/user was cancelled'));
+    await expect(call).rejects.toThrow(new TransportError('cancelled', 'GET http://192.0.2.1/2.0/user was cancelled'));
   });
 });
