@@ -9,7 +9,7 @@
  */
 import * as http from 'node:http';
 import { BitbucketAPIError, InternalOAuthError, TokenError } from 'passport-bitbucket-oauth';
-import type { MockFault } from 'passport-bitbucket-oauth/testing';
+import type { MockEndpoint, MockFault } from 'passport-bitbucket-oauth/testing';
 import { TokenEndpointFailure } from '../../lib/errors';
 import { TransportError } from '../../lib/transport/http';
 import { guardProcess } from '../support/process-guard';
@@ -105,6 +105,16 @@ function dcEnvelope(message: string): unknown {
   return { errors: [{ context: null, message, exceptionName: 'com.atlassian.bitbucket.AuthorisationException' }] };
 }
 
+/** `endpoint` answers `status` in plain text with `Retry-After: seconds`: the error carries `retryAfter`. */
+function retryAfterRow(endpoint: MockEndpoint, status: number, body: string, seconds: number): Row {
+  return {
+    title: `${endpoint} answers ${status} with Retry-After`,
+    arrange: (r) =>
+      r.mock.setFault(endpoint, { kind: 'status', status, body, headers: { 'Retry-After': String(seconds) } }),
+    expect: apiError('http', status, new RegExp(`answered ${status}: ${body}$`), { retryAfter: seconds }),
+  };
+}
+
 /** Faults every profile endpoint (user, emails, whoami, users) must survive. */
 function profileRows(kind: RigKind, endpoint: 'user' | 'emails' | 'whoami' | 'dcUser'): Row[] {
   const dc = kind.endsWith('-dc');
@@ -128,35 +138,14 @@ function profileRows(kind: RigKind, endpoint: 'user' | 'emails' | 'whoami' | 'dc
       arrange: (r) => r.mock.setFault(endpoint, { kind: 'status', status: 503, body: 'Service Unavailable' }),
       expect: apiError('http', 503, /answered 503: Service Unavailable$/, { retryAfter: null }),
     },
-    {
-      title: `${endpoint} answers 503 with Retry-After (maintenance): retryAfter says when to come back`,
-      arrange: (r) =>
-        r.mock.setFault(endpoint, {
-          kind: 'status',
-          status: 503,
-          body: 'Service Unavailable',
-          headers: { 'Retry-After': '7' },
-        }),
-      expect: apiError('http', 503, /answered 503: Service Unavailable$/, { retryAfter: 7 }),
-    },
+    // A 503 (maintenance) may say when to come back, as a 429 does.
+    retryAfterRow(endpoint, 503, 'Service Unavailable', 7),
     {
       title: `${endpoint} answers 401 with Bitbucket's envelope`,
       arrange: (r) => r.mock.setFault(endpoint, { kind: 'json', status: 401, body: envelope('Access token expired.') }),
       expect: apiError('http', 401, /answered 401: Access token expired\.$/),
     },
-    {
-      title: `${endpoint} answers 429 with Retry-After`,
-      arrange: (r) =>
-        r.mock.setFault(endpoint, {
-          kind: 'status',
-          status: 429,
-          body: 'Rate limit for this resource has been exceeded',
-          headers: { 'Retry-After': '120' },
-        }),
-      expect: apiError('http', 429, /answered 429: Rate limit for this resource has been exceeded$/, {
-        retryAfter: 120,
-      }),
-    },
+    retryAfterRow(endpoint, 429, 'Rate limit for this resource has been exceeded', 120),
     {
       title: `${endpoint} answers 200 with an empty body`,
       arrange: (r) => r.mock.setFault(endpoint, { kind: 'emptyBody' }),
