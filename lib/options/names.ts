@@ -20,7 +20,8 @@ const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
   skipEmails: "is passport-bitbucket-oauth20's option: write emails: false",
   userAgent: 'is not an option here: requests carry the User-Agent passport-bitbucket-oauth',
   customHeaders:
-    'is not an option here: the client secret already goes in HTTP Basic, and Bitbucket needs no other header',
+    'is not an option here: Bitbucket needs no other header (OAuth 2.0 sends the client secret in HTTP Basic; ' +
+    'OAuth 1.0a signs each request)',
 };
 
 /** The option of one protocol that does the job of another's. */

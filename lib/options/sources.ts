@@ -28,6 +28,21 @@ export interface WorkspaceSettings {
 }
 
 /**
+ * Cloud: the list under a configured `userProfileURL` (`…/2.0/user` → `…/2.0/user/emails`), or `undefined`.
+ * NOTE: a proxy or a test server given as `userProfileURL` alone must also serve the user's emails and workspaces:
+ * the default `api.bitbucket.org` URLs would carry the access token to a host the app never named. passport-bitbucket
+ * derived its emails URL from the profile URL the same way.
+ */
+function besideProfile(userProfileURL: string | undefined, list: 'emails' | 'workspaces'): string | undefined {
+  if (userProfileURL === undefined) return undefined;
+  const url = new URL(userProfileURL);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${list}`;
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
+
+/**
  * Checks the workspace options: `null` when the list is not read at all.
  * NOTE: skipping the profile would skip the gate too, so the two cannot be combined.
  */
@@ -54,7 +69,8 @@ export function resolveWorkspaceOptions(
     );
   }
   // Checked with every URL option by the https rule of options/validate.ts.
-  const url = userWorkspacesURL ?? `${CLOUD_API_URL}/2.0/user/workspaces`;
+  const url =
+    userWorkspacesURL ?? besideProfile(options.userProfileURL, 'workspaces') ?? `${CLOUD_API_URL}/2.0/user/workspaces`;
   return { url, allowed, maxPages: positiveInteger('maxWorkspacePages', options.maxWorkspacePages, 10) };
 }
 
@@ -71,7 +87,12 @@ export function resolveProfileSettings(
     deployment: defaults.deployment,
     baseURL: datacenter ? normalizeBaseURL(options.baseURL ?? '') : '',
     userProfileURL: options.userProfileURL ?? defaults.userProfileURL,
-    userEmailsURL: !datacenter && options.emails === false ? null : (options.userEmailsURL ?? defaults.userEmailsURL),
+    userEmailsURL:
+      !datacenter && options.emails === false
+        ? null
+        : (options.userEmailsURL ??
+          (datacenter ? undefined : besideProfile(options.userProfileURL, 'emails')) ??
+          defaults.userEmailsURL),
     workspaces: resolveWorkspaceOptions(options, defaults.deployment),
   };
 }

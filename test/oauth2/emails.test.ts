@@ -167,3 +167,33 @@ describe('maxEmailPages', () => {
     expect(callback?.body.user).toEqual({ id: JDOE_UUID });
   });
 });
+
+describe('a userProfileURL given alone (a proxy, a test server): the emails and workspaces are read beside it', () => {
+  const profiles: BitbucketProfile[] = [];
+  const harness = useHarness((mock) => {
+    const { userEmailsURL: _emails, userWorkspacesURL: _workspaces, ...endpoints } = mock.oauth2Endpoints();
+    return new BitbucketOAuth2Strategy(
+      {
+        ...endpoints,
+        clientID: DEFAULT_CLIENT.clientId,
+        clientSecret: DEFAULT_CLIENT.clientSecret,
+        callbackURL: cloudOptions(mock).callbackURL,
+        workspaces: ['acme'],
+      },
+      (_a, _r, profile, done) => {
+        profiles.push(profile);
+        done(null, { id: profile.id });
+      },
+    );
+  });
+  beforeEach(() => profiles.splice(0));
+
+  it('never sends the token to api.bitbucket.org, which the app did not name', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.status).toBe(200);
+    expect(requestsTo(harness().mock, 'emails')).toHaveLength(1);
+    expect(requestsTo(harness().mock, 'workspaces')).toHaveLength(1);
+    expect(profiles[0]?.emails[0]?.value).toBe('jane@example.com');
+    expect(profiles[0]?.workspaces?.map((w) => w.slug)).toContain('acme');
+  });
+});
