@@ -13,6 +13,7 @@ import {
   oneOf,
   type OptionRules,
 } from './checks';
+import { CLOUD_API_URL } from '../bitbucket';
 import { requireAbsoluteCallbackURL } from './endpoints';
 
 /**
@@ -23,11 +24,24 @@ import { requireAbsoluteCallbackURL } from './endpoints';
  */
 const SECURE_URL = checkedBy('an absolute https URL (http for loopback only)', () => undefined);
 const CALLBACK_URL = checkedBy('an absolute http(s) URL', (_name, value) => requireAbsoluteCallbackURL(value));
+/**
+ * NOTE: passport-bitbucket took an API 1.0 `userProfileURL` (`…/1.0/user/`); Bitbucket removed API 1.0 in 2019, so a
+ * migrated app would fail every sign-in with a 404. Data Center's REST paths (`/rest/api/1.0/…`) are not that.
+ */
+const PROFILE_URL = checkedBy('an absolute https URL of API 2.0 (http for loopback only)', (_name, value) => {
+  if (typeof value !== 'string' || !URL.canParse(value)) return;
+  const { pathname } = new URL(value);
+  if (/\/1\.0\/users?\/?$/.test(pathname) && !pathname.includes('/rest/')) {
+    throw new TypeError(
+      `userProfileURL points at API 1.0 (${pathname}), which Bitbucket removed in 2019: use API 2.0, ${CLOUD_API_URL}/2.0/user`,
+    );
+  }
+});
 
 export const COMMON_OPTION_RULES: OptionRules = {
   baseURL: { accepts: 'an absolute URL', test: (v) => typeof v === 'string' },
   callbackURL: CALLBACK_URL,
-  userProfileURL: SECURE_URL,
+  userProfileURL: PROFILE_URL,
   userEmailsURL: SECURE_URL,
   emails: BOOLEAN,
   timeout: TIMER_MILLISECONDS,

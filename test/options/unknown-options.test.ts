@@ -250,3 +250,28 @@ describe('every URL option that receives a token or a secret is https (loopback 
     );
   });
 });
+
+describe("passport-bitbucket's API 1.0 userProfileURL (removed by Bitbucket in 2019)", () => {
+  it.each(['https://api.bitbucket.org/1.0/user/', 'https://api.bitbucket.org/1.0/user'])(
+    'is refused with the API 2.0 URL to use instead: %s',
+    (url) => {
+      expect(messageOf(() => buildOAuth1({ ...oauth1, userProfileURL: url }))).toBe(
+        'userProfileURL points at API 1.0 (/1.0/user' +
+          (url.endsWith('/') ? '/' : '') +
+          '), which Bitbucket removed in 2019: use API 2.0, https://api.bitbucket.org/2.0/user',
+      );
+    },
+  );
+
+  it("is not confused with Data Center's REST paths or API 2.0", () => {
+    expect(() => buildOAuth2({ ...oauth2, userProfileURL: 'https://api.bitbucket.org/2.0/user' })).not.toThrow();
+    expect(() =>
+      buildOAuth2({
+        ...oauth2,
+        baseURL: 'https://bitbucket.example.com',
+        userEmailsURL: 'https://bitbucket.example.com/rest/api/1.0/users/',
+        userProfileURL: 'https://bitbucket.example.com/rest/api/1.0/users',
+      }),
+    ).not.toThrow();
+  });
+});
