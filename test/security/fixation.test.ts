@@ -14,6 +14,21 @@ import { authorizeOnly, cloudOptions, expectTwoTabsSignIn, useHarness } from '..
 
 guardProcess();
 
+/**
+ * One browser holding the attacker's planted session with the attacker's sign-in (as mmails) pending in it; the
+ * victim (jdoe) signs in there. Returns the browser and the attacker's callback URL, not yet visited.
+ */
+async function victimSignsInOverAttackers(
+  app: ReturnType<ReturnType<typeof useHarness>>['app'],
+  mock: ReturnType<ReturnType<typeof useHarness>>['mock'],
+): Promise<{ browser: ReturnType<typeof app.agent>; attackers: string }> {
+  const browser = app.agent();
+  const attackers = await authorizeOnly(browser, mock, 'mmails');
+  const victims = await authorizeOnly(browser, mock, 'jdoe');
+  expect((await browser.get(victims)).body.user).toMatchObject({ username: 'jdoe' });
+  return { browser, attackers };
+}
+
 const SESSIONS: [string, TestAppOptions][] = [
   ['express-session', {}],
   ['a get/set session like @fastify/secure-session', { fastifyLikeSession: 'secure' }],
@@ -34,12 +49,7 @@ describe.each(CASES)('a fixated session, on %s, keepSessionInfo %s', (_name, kee
 
   it("does not let the attacker's pending sign-in swap the victim into the attacker's account after the victim's login", async () => {
     const { app, mock } = harness();
-    // One browser: the attacker's session cookie, planted in the victim's browser, with the attacker's
-    // sign-in (as mmails) pending in it; the attacker keeps its callback URL.
-    const browser = app.agent();
-    const attackers = await authorizeOnly(browser, mock, 'mmails');
-    const victims = await authorizeOnly(browser, mock, 'jdoe');
-    expect((await browser.get(victims)).body.user).toMatchObject({ username: 'jdoe' });
+    const { browser, attackers } = await victimSignsInOverAttackers(app, mock);
 
     const swap = await browser.get(attackers);
     expect(swap.headers.location).toBe('/failed');
@@ -108,10 +118,7 @@ describe('a fixated session, with skipUserProfile deciding per login', () => {
 
   it("refuses the attacker's carried sign-in when it would finish without a profile to check", async () => {
     const { app, mock } = harness();
-    const browser = app.agent();
-    const attackers = await authorizeOnly(browser, mock, 'mmails');
-    const victims = await authorizeOnly(browser, mock, 'jdoe');
-    expect((await browser.get(victims)).body.user).toMatchObject({ username: 'jdoe' });
+    const { browser, attackers } = await victimSignsInOverAttackers(app, mock);
 
     skip = true;
     const swap = await browser.get(attackers);

@@ -102,31 +102,29 @@ describe.each(FORMS)('a secret echoed %s', (_form, encode) => {
     for (const text of [...texts, ...observed()]) expect(leaks(text, secret)).toEqual([]);
   }
 
-  it('the client secret: not in the TokenError (OAuth 2.0 token endpoint)', async () => {
+  /** A sign-in whose token endpoint answers 401 invalid_client with `description`; the app's error. */
+  async function invalidClientSaying(description: string): Promise<Error | undefined> {
     const echo = rig.own(
       await echoServer(() => ({
         status: 401,
         type: 'application/json',
-        body: `{"error":"invalid_client","error_description":"Bad secret ${encode(SECRET)} sent"}`,
+        body: `{"error":"invalid_client","error_description":"${description}"}`,
       })),
     );
     const app = rig.own(await rig.oauth2App({ tokenURL: echo.url }));
     expect((await rig.signIn(app)).status).toBe(500);
-    expect(app.errors[0]?.name).toBe('TokenError');
-    expectRedacted(errorTexts(app.errors[0]), SECRET);
+    return app.errors[0];
+  }
+
+  it('the client secret: not in the TokenError (OAuth 2.0 token endpoint)', async () => {
+    const error = await invalidClientSaying(`Bad secret ${encode(SECRET)} sent`);
+    expect(error?.name).toBe('TokenError');
+    expectRedacted(errorTexts(error), SECRET);
   });
 
   it('the client ID and secret as a Basic pair: not in the TokenError', async () => {
-    const echo = rig.own(
-      await echoServer(() => ({
-        status: 401,
-        type: 'application/json',
-        body: `{"error":"invalid_client","error_description":"Bad credentials ${encode(`${CLIENT_ID}:${SECRET}`)}"}`,
-      })),
-    );
-    const app = rig.own(await rig.oauth2App({ tokenURL: echo.url }));
-    expect((await rig.signIn(app)).status).toBe(500);
-    expectRedacted(errorTexts(app.errors[0]), SECRET);
+    const error = await invalidClientSaying(`Bad credentials ${encode(`${CLIENT_ID}:${SECRET}`)}`);
+    expectRedacted(errorTexts(error), SECRET);
   });
 
   it('the authorization code: not in the TokenError', async () => {
