@@ -12,6 +12,8 @@ export interface DataCenterProfileSources {
   whoamiURL: string;
   /** The users resource, ending in `/`. */
   usersURL: string;
+  /** `false` (the `emails` option): the user's address stays out of the profile. */
+  emails: boolean;
 }
 
 /**
@@ -30,15 +32,11 @@ export async function fetchDataCenterProfile(
   if (username === undefined) {
     throw invalidResponse('whoami carries no X-AUSERNAME header (the token was not accepted)', whoami.status);
   }
-  const { json, raw, response } = await getDataCenterUser(sources.usersURL, username, ctx);
-  // NOTE: a proxy or cache answering with someone else's user must not sign this user in as them. Compared
-  // without ASCII case only: with `toLowerCase()`, "\u212Aate" (KELVIN SIGN) whoami names would pass for "kate",
-  // whom the lower-case lookup above reads when "\u212Aate" has no users resource of its own.
-  const names = isObject(json) ? [json.name, json.slug].filter((n): n is string => typeof n === 'string') : [];
-  if (names.length > 0 && !names.some((n) => asciiLowerCase(n) === asciiLowerCase(username))) {
-    throw invalidResponse('users resource describes another user than whoami named', response.status);
-  }
-  return parseDataCenterProfile(json, sources.baseURL, raw);
+  const { json, raw } = await getDataCenterUser(sources.usersURL, username, ctx);
+  const profile = parseDataCenterProfile(json, sources.baseURL, raw);
+  // NOTE: the address comes with the user (no call to skip); `emails: false` still means none in the profile.
+  if (!sources.emails) profile.emails = [];
+  return profile;
 }
 
 /** A users answer: the user's JSON, its text (the profile's `_raw`), the response. */
@@ -52,26 +50,48 @@ interface UserAnswer {
  * Reads `users/{slug}` for a user name.
  * NOTE: Data Center addresses users by slug, usually the name in lower case; X-AUSERNAME carries the name as
  * typed (`JDoe`). But a slug follows no rule a client can rely on (`jane.doe@corp` has the slug `jane.doe_corp`):
- * the name is tried first, then, on a 404, its lower-case form, then the users whose name contains it
- * (`users?filter=`), of which the one named exactly so.
+ * the name is tried first, then its lower-case form, then the users whose name contains it (`users?filter=`), of
+ * which the one named exactly so. A slug is not a name: the user found by slug `alice_corp` may be `alice@corp`
+ * while whoami named another user, `alice_corp` (slug `alice_corp2`); only an answer whose `name` is whoami's
+ * is taken.
  */
 async function getDataCenterUser(usersURL: string, username: string, ctx: APIContext): Promise<UserAnswer> {
   let notFound: BitbucketAPIError | undefined;
+  let someoneElse: UserAnswer | undefined;
   for (const slug of new Set([username, username.toLowerCase()])) {
+    let answer: UserAnswer;
     try {
-      return await getJSON(`${usersURL}${encodeURIComponent(slug)}?avatarSize=256`, ctx);
+      answer = await getJSON(`${usersURL}${encodeURIComponent(slug)}?avatarSize=256`, ctx);
     } catch (err) {
-      if (!(err instanceof BitbucketAPIError && err.status === 404)) throw err;
+      // 404: no user has that slug; 400: no slug can be written so (a name with `/` or `\`, which the server
+      // refuses in a path): either way the search below finds the user.
+      if (!(err instanceof BitbucketAPIError && (err.status === 404 || err.status === 400))) throw err;
       notFound ??= err;
+      continue;
     }
+    // Not an object at all: the parser says what is wrong with it.
+    if (!isObject(answer.json) || namedAs(answer.json.name, username)) return answer;
+    someoneElse ??= answer;
   }
   // An error answer to the search (a server that does not offer it) leaves the 404; no answer at all is an error.
   const found = await findByName(usersURL, username, ctx).catch((err: unknown) => {
     if (err instanceof BitbucketAPIError && err.status !== null) return undefined;
     throw err;
   });
-  if (found === undefined) throw notFound as BitbucketAPIError;
-  return found;
+  if (found !== undefined) return found;
+  // NOTE: a proxy or cache answering with someone else's user must not sign this user in as them.
+  if (someoneElse !== undefined) {
+    throw invalidResponse('users resource describes another user than whoami named', someoneElse.response.status);
+  }
+  throw notFound as BitbucketAPIError;
+}
+
+/**
+ * Whether a users resource's `name` is whoami's. Compared without ASCII case only: with `toLowerCase()`,
+ * "\u212Aate" (KELVIN SIGN) whoami names would pass for "kate", whom the lower-case lookup reads.
+ */
+function namedAs(name: unknown, username: string): boolean {
+  return typeof name === 'string' && asciiLowerCase(name) === asciiLowerCase(username);
 }
 
 /** The user named exactly `username` among those `users?filter=` finds (a page of up to 100), if any. */
@@ -79,9 +99,7 @@ async function findByName(usersURL: string, username: string, ctx: APIContext): 
   const filter = `${usersURL.replace(/\/+$/, '')}?filter=${encodeURIComponent(username)}&avatarSize=256&limit=100`;
   const { json, response } = await getJSON(filter, ctx);
   const values: unknown[] = isObject(json) && Array.isArray(json.values) ? (json.values as unknown[]) : [];
-  const user = values.find(
-    (v) => isObject(v) && typeof v.name === 'string' && asciiLowerCase(v.name) === asciiLowerCase(username),
-  );
+  const user = values.find((v) => isObject(v) && namedAs(v.name, username));
   return user === undefined ? undefined : { json: user, raw: JSON.stringify(user), response };
 }
 

@@ -2,7 +2,7 @@ import type { APIContext, Authorizer } from './authorized-get';
 import { Cancellation } from '../transport/http';
 import { fetchCloudProfile } from './cloud';
 import { fetchDataCenterProfile } from './datacenter';
-import { preconnect, warmUpTargets, type WarmUpTarget } from '../transport/connections';
+import { preconnect, warmUpTargets, type WarmUpTarget } from '../transport/preconnect';
 import type { TraceTarget } from '../observe/channels';
 import type { ResolvedLimits } from '../options/common';
 import type { ProfileSettings } from '../options/sources';
@@ -74,6 +74,7 @@ function profileReader(
       baseURL: sources.baseURL,
       whoamiURL: sources.userProfileURL,
       usersURL: sources.userEmailsURL ?? `${sources.baseURL}/rest/api/latest/users/`,
+      emails: sources.emails,
     };
     return (authorize) => fetchDataCenterProfile(dataCenter, context(authorize, undefined));
   }

@@ -62,6 +62,7 @@ export function warmUpCallback(
       baseURL: WARM_UP_ORIGIN,
       userProfileURL: `${WARM_UP_ORIGIN}${datacenter ? '/whoami' : '/user'}`,
       userEmailsURL: `${WARM_UP_ORIGIN}${datacenter ? '/users/' : '/emails'}`,
+      emails: true,
       workspaces: null,
       trace,
     },

@@ -14,6 +14,8 @@ export interface ProfileSettings {
   userProfileURL: string;
   /** Cloud: emails URL, or `null` to skip. Data Center: the users resource prefix. */
   userEmailsURL: string | null;
+  /** Whether the profile carries the user's addresses (`emails: false` leaves them out, on both deployments). */
+  emails: boolean;
   /** Cloud: how the user's workspaces are read and checked; `null`: not read. */
   workspaces: WorkspaceSettings | null;
 }
@@ -75,8 +77,8 @@ export function resolveWorkspaceOptions(
 }
 
 /**
- * The deployment's default profile sources, each overridable, and no emails call with `emails: false`
- * (Cloud; Data Center reads the address from the user itself).
+ * The deployment's default profile sources, each overridable, and no emails with `emails: false` (Cloud: no emails
+ * call; Data Center reads the address with the user itself, and leaves it out of the profile).
  */
 export function resolveProfileSettings(
   options: BitbucketCommonOptions & { skipUserProfile?: unknown },
@@ -93,6 +95,7 @@ export function resolveProfileSettings(
         : (options.userEmailsURL ??
           (datacenter ? undefined : besideProfile(options.userProfileURL, 'emails')) ??
           defaults.userEmailsURL),
+    emails: options.emails !== false,
     workspaces: resolveWorkspaceOptions(options, defaults.deployment),
   };
 }

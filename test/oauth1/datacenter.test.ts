@@ -94,11 +94,12 @@ describe('BitbucketStrategy on Bitbucket Data Center (application link, RSA-SHA1
     expect(callsTo(bitbucket, 'dcUser')[0]?.query).toEqual({ avatarSize: '256' });
   });
 
-  it('emails: false does not stop Data Center from reading the user (its email is in the user itself)', async () => {
+  it('emails: false still reads the user (its address comes with it) and leaves the address out of the profile', async () => {
     await start({ emails: false });
     const { callback } = await login(app.agent());
     expect(callback?.body.user).toEqual({ id: '1', username: 'jdoe' });
-    expect(profiles[0]?.emails).toEqual([{ value: 'jane@example.com', primary: true, verified: false }]);
+    expect(callsTo(bitbucket, 'dcUser')).toHaveLength(1);
+    expect(profiles[0]?.emails).toEqual([]);
   });
 
   it('a user who denies access (oauth_problem=permissions_denied) ends at failureRedirect, without a new request token', async () => {

@@ -338,23 +338,71 @@ describe('Data Center user names compared without Unicode case folding', () => {
     },
   });
 
-  it('refuses a user whose name folds onto another user’s (KELVIN SIGN): never signed in as "kate"', async () => {
+  it('never signs a user whose name folds onto another user’s (KELVIN SIGN) in as "kate": the search finds them', async () => {
     const { callback } = await login(harness().app.agent(), { mockUser: 'user2' });
-    expect(callback?.status).toBe(500);
-    expect(harness().app.errors[0]?.message).toBe(
-      'Bitbucket response users resource describes another user than whoami named',
-    );
-    // The lookup by the name as sent found nobody, the lower-case one found "kate": her profile must not sign in.
+    expect(callback?.body.user).toEqual({ id: '2', username: '\u212Aate' });
+    // The lookup by the name as sent found nobody, the lower-case one found "kate", who is not whoami's user.
     expect(requestsTo(harness().mock, 'dcUser').map((r) => r.path)).toEqual([
       '/rest/api/latest/users/%E2%84%AAate',
       '/rest/api/latest/users/kate',
+      '/rest/api/latest/users',
     ]);
-    expect(seen).toEqual([]);
   });
 
   it('still signs in "kate" herself', async () => {
     const { callback } = await login(harness().app.agent(), { mockUser: 'user1' });
     expect(callback?.body.user).toEqual({ id: '1', username: 'kate' });
+  });
+});
+
+describe('emails: false on Data Center', () => {
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy({ ...dcOptions(mock), emails: false }, verify));
+
+  it('leaves the address the users resource sends out of the profile (no option is ignored)', async () => {
+    const { callback } = await login(harness().app.agent(), { mockUser: 'mmails' });
+    expect(callback?.body.user).toEqual({ id: '3', username: 'mmails' });
+    expect(seen[0]?.profile.emails).toEqual([]);
+    expect(seen[0]?.profile.emailsError).toBeUndefined();
+  });
+});
+
+describe('a Data Center user whose name is another user’s slug', () => {
+  // `alice@corp` got the slug `alice_corp`; the user named `alice_corp` then got another one. A users resource
+  // found by slug describes the user whose slug it is, not necessarily the one whoami named.
+  const alice = dcUser(21, { name: 'alice@corp', slug: 'alice_corp', emailAddress: 'alice@corp.example' }, 'Alice');
+  const mallory = dcUser(22, { name: 'alice_corp', slug: 'alice_corp2', emailAddress: 'm@example.com' }, 'Mallory');
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
+    mock: { users: [alice, mallory] },
+  });
+
+  it('signs "alice_corp" in as themselves, never as "alice@corp" whose slug is their name', async () => {
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user22' });
+    expect(callback?.body.user).toEqual({ id: '22', username: 'alice_corp' });
+    expect(seen[0]?.profile.emails).toEqual([{ value: 'm@example.com', primary: true, verified: false }]);
+    expect(requestsTo(harness().mock, 'dcUser').map((r) => r.path)).toEqual([
+      '/rest/api/latest/users/alice_corp',
+      '/rest/api/latest/users',
+    ]);
+  });
+
+  it('still signs "alice@corp" in as herself', async () => {
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user21' });
+    expect(callback?.body.user).toEqual({ id: '21', username: 'alice@corp' });
+  });
+});
+
+describe('a Data Center user name no slug can be (the server answers 400 for it in a path)', () => {
+  const backslash = dcUser(23, { name: 'CORP\\jdoe', slug: 'corp_jdoe' }, 'J. Doe');
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
+    mock: { users: [backslash] },
+  });
+
+  it('is found by the users search after the 400s of the slug lookups', async () => {
+    // As Tomcat answers an encoded `\\` in a path: 400, for the name and its lower-case form.
+    harness().mock.setFault('dcUser', { kind: 'status', status: 400, body: 'Bad Request' }, { times: 2 });
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user23' });
+    expect(callback?.body.user).toEqual({ id: '23', username: 'CORP\\jdoe' });
+    expect(requestsTo(harness().mock, 'dcUser')).toHaveLength(3);
   });
 });
 
