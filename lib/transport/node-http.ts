@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { agentFor } from './connections';
+import { agentFor, forgetIdleConnections } from './connections';
 import { decodeBody } from './decode-body';
 import { TransportError, type Call, type HttpRequest, type HttpResponse } from './call';
 
@@ -24,7 +24,12 @@ export function requestViaAgent(request: HttpRequest, call: Call): (err: Error) 
     headers,
     agent: agentFor(url, request.agent),
   });
-  req.on('error', (cause) => finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause })));
+  // Set when this package ends the call (a deadline, a cancellation): the error that follows is not the network's.
+  let aborted = false;
+  req.on('error', (cause) => {
+    if (!aborted) forgetIdleConnections(url, request.agent);
+    finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause }));
+  });
   req.on('response', (res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -52,7 +57,11 @@ export function requestViaAgent(request: HttpRequest, call: Call): (err: Error) 
     });
   });
   req.end(request.body);
-  return () => req.destroy();
+  return (err) => {
+    aborted = true;
+    if (err instanceof TransportError && err.code === 'timeout') forgetIdleConnections(url, request.agent);
+    req.destroy();
+  };
 }
 
 /**

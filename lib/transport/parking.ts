@@ -46,6 +46,11 @@ export class Parking {
     return count;
   }
 
+  /** Closes every connection parked for `key` (each leaves the parking as it closes). */
+  drop(key: string): void {
+    for (const { socket } of [...(this.ready.get(key) ?? [])]) socket.destroy();
+  }
+
   /** Takes a live pre-opened connection out, released from the parking's own listeners. */
   take(key: string): Socket | undefined {
     const parked = this.ready.get(key);

@@ -10,7 +10,7 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { preconnect } from '../../lib/transport/connections';
+import { preconnect } from '../../lib/transport/preconnect';
 import { httpRequest } from '../../lib/transport/http';
 
 let server: https.Server;

@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { preconnect } from '../../lib/transport/connections';
+import { preconnect } from '../../lib/transport/preconnect';
 import { httpRequest } from '../../lib/transport/http';
 
 it('drops a pre-opened connection that the server closed, and the next call opens its own', async () => {
