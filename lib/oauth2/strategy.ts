@@ -7,6 +7,7 @@ import type { Deployment } from '../bitbucket';
 import { perRequestCallbackProblem } from '../options/endpoints';
 import type { PendingLogins } from '../sign-in/pending-logins';
 import { createProfileLoader, settle, type ProfileLoader } from '../api/profile-loader';
+import { refreshTokens } from './refresh';
 import { warmUpOAuth2Callback } from './warm-up';
 import { observeLogin } from '../observe/login';
 import type { BitbucketProfile } from '../parse/profile-types';
@@ -14,14 +15,7 @@ import { gateProfile } from '../sign-in/carry';
 import { endWithProviderError, watchCallback } from '../sign-in/outcome';
 import { checkOAuth2Options } from '../options/validate';
 import { resolveOAuth2Settings } from './settings';
-import {
-  classifyTokenError,
-  codeExchange,
-  parseTokenErrorBody,
-  refreshTokens,
-  toOAuthError,
-  type TokenClient,
-} from './token-client';
+import { classifyTokenError, codeExchange, parseTokenErrorBody, toOAuthError, type TokenClient } from './token-client';
 import type {
   BitbucketOAuth2StrategyOptions,
   BitbucketOAuth2StrategyOptionsWithRequest,
@@ -55,8 +49,6 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
   private readonly loadProfile: ProfileLoader;
   /** This browser's pending sign-ins; `null` with a user-supplied `store` or `state: false`. */
   private readonly pending: PendingLogins | null;
-  /** The refreshes in flight, by refresh token (see `refresh()`). */
-  private readonly refreshing = new Map<string, Promise<RefreshedTokens>>();
 
   // NOTE: four overloads, not two with unions: a union of verify types gives an inline 4-argument verify
   // no contextual types at all (TypeScript cannot tell the arities apart), so its parameters would be `any`.
@@ -161,13 +153,7 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
    * ```
    */
   refresh(refreshToken: string): Promise<RefreshedTokens> {
-    // NOTE: of two requests with the same refresh token, Bitbucket answers the second as if the token were revoked
-    // (it was rotated by the first). Calls made while one is in flight share its answer.
-    const inFlight = this.refreshing.get(refreshToken);
-    if (inFlight) return inFlight;
-    const call = refreshTokens(this.tokenClient, refreshToken).finally(() => this.refreshing.delete(refreshToken));
-    this.refreshing.set(refreshToken, call);
-    return call;
+    return refreshTokens(this.tokenClient, refreshToken);
   }
 
   /**

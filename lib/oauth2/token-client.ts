@@ -6,7 +6,7 @@ import type { TraceTarget } from '../observe/channels';
 import { traceToken, type StatusNote } from '../observe/trace-calls';
 import { settle } from '../api/profile-loader';
 import { parseTokenResponse, type TokenResponse } from '../parse/token-response';
-import type { ClientAuthentication, RefreshedTokens } from './types';
+import type { ClientAuthentication } from './types';
 
 /** Everything a token request needs. */
 export interface TokenClient extends HttpLimits {
@@ -158,29 +158,4 @@ export function codeExchange(
     settle(requestToken(client, { ...params, code }), (err, token?: TokenResponse) =>
       err ? callback(err) : callback(null, token?.accessToken, token?.refreshToken, token?.params),
     );
-}
-
-/**
- * Trades a refresh token for a new access token. Rejects with a `TypeError` (no refresh token), a
- * `TokenError` (Bitbucket refused it: Cloud answers `invalid_request` "Invalid refresh_token" for an expired, revoked
- * or already rotated one; sign the user in again whatever the code)
- * or an `InternalOAuthError` (no usable answer: network, timeout, 5xx).
- */
-export async function refreshTokens(client: TokenClient, refreshToken: string): Promise<RefreshedTokens> {
-  if (typeof refreshToken !== 'string' || refreshToken === '')
-    throw new TypeError('refresh() requires a refresh token');
-  let token: TokenResponse;
-  try {
-    token = await requestToken(client, { grant_type: 'refresh_token', refresh_token: refreshToken });
-  } catch (err) {
-    throw toOAuthError('Failed to obtain access token', err);
-  }
-  return {
-    accessToken: token.accessToken,
-    // Without a new one in the answer, the old one was not rotated and stays valid.
-    refreshToken: token.refreshToken ?? refreshToken,
-    expiresIn: token.expiresIn,
-    scopes: token.scopes,
-    params: token.params,
-  };
 }

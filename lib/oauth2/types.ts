@@ -34,7 +34,10 @@ export interface BitbucketOAuth2BaseOptions extends BitbucketCommonOptions {
    * `false` is unsafe and only for apps that protect the callback another way.
    */
   state?: boolean;
-  /** A custom state store (passport-oauth2's interface), or `true` for passport-oauth2's `StateStore`. */
+  /**
+   * A custom state store (passport-oauth2's interface). `true` or `false`: this package's own pending-login store,
+   * the default (`true` keeps it even with `state: false`).
+   */
   store?: StateStore | boolean;
   /** PKCE: `true` or `'S256'` (recommended), `'plain'`. Data Center supports it; Cloud does not document it. */
   pkce?: boolean | 'S256' | 'plain';

@@ -65,6 +65,29 @@ describe('strategy.refresh(refreshToken)', () => {
     expect((await strategy().refresh(first.refreshToken)).accessToken).not.toBe(first.accessToken);
   });
 
+  it('shares it among strategy objects of the same client too (one per tenant, or built per request)', async () => {
+    const old = await signIn();
+    const another = new BitbucketOAuth2Strategy({ ...cloudOptions(harness().mock), timeout: 300 }, (_a, _r, p, done) =>
+      done(null, { id: p.id }),
+    );
+    const [first, second] = await Promise.all([strategy().refresh(old), another.refresh(old)]);
+    expect(second).toEqual(first);
+    expect(harness().mock.requests.filter((r) => r.endpoint === 'token')).toHaveLength(1);
+  });
+
+  it('does not share it with another client: each client asks Bitbucket for its own', async () => {
+    const old = await signIn();
+    const otherClient = new BitbucketOAuth2Strategy(
+      { ...cloudOptions(harness().mock), clientID: 'other-client', timeout: 300 },
+      (_a, _r, p, done) => done(null, { id: p.id }),
+    );
+    const [mine, theirs] = await Promise.allSettled([strategy().refresh(old), otherClient.refresh(old)]);
+    expect(mine.status).toBe('fulfilled');
+    // The mock knows no client "other-client": its request was made, and refused.
+    expect(theirs.status).toBe('rejected');
+    expect(harness().mock.requests.filter((r) => r.endpoint === 'token')).toHaveLength(2);
+  });
+
   it('posts grant_type=refresh_token as a form, with HTTP Basic and no secret in the body', async () => {
     const old = await signIn();
     await strategy().refresh(old);
