@@ -82,13 +82,32 @@ export const LIFETIME = {
   refreshToken: 90 * 24 * 3600,
 } as const;
 
-/** Everything a mock instance has issued. All in memory; expiry is checked on use, so no timers. */
+/** How many codes, tokens of each kind and request tokens a mock remembers: the newest ones. */
+export const MAX_REMEMBERED = 10_000;
+
+/**
+ * A map that forgets its oldest entry past {@link MAX_REMEMBERED}.
+ * NOTE: a mock that runs for hours (the CLI under a CI's e2e suite) issues tokens that nobody uses again; kept for
+ * ever, they grew its heap by about 650 bytes per sign-in.
+ */
+export class RecentMap<K, V> extends Map<K, V> {
+  override set(key: K, value: V): this {
+    super.set(key, value);
+    if (this.size > MAX_REMEMBERED) this.delete(this.keys().next().value as K);
+    return this;
+  }
+}
+
+/**
+ * Everything a mock instance has issued: in memory, the newest {@link MAX_REMEMBERED} of each kind; expiry is
+ * checked on use, so no timers.
+ */
 export class MockStore {
-  readonly codes = new Map<string, CodeRecord>();
-  readonly accessTokens = new Map<string, AccessTokenRecord>();
-  readonly refreshTokens = new Map<string, RefreshTokenEntry>();
-  readonly requestTokens = new Map<string, RequestTokenRecord>();
-  readonly oauth1Tokens = new Map<string, OAuth1TokenRecord>();
+  readonly codes = new RecentMap<string, CodeRecord>();
+  readonly accessTokens = new RecentMap<string, AccessTokenRecord>();
+  readonly refreshTokens = new RecentMap<string, RefreshTokenEntry>();
+  readonly requestTokens = new RecentMap<string, RequestTokenRecord>();
+  readonly oauth1Tokens = new RecentMap<string, OAuth1TokenRecord>();
   private readonly nonces = new Map<string, Map<string, number>>();
   /** Data Center redirect URIs registered for consumers whose callback URL is a placeholder, by client id and origin. */
   readonly dcRedirects = new Map<string, string>();
