@@ -15,8 +15,8 @@ export interface BitbucketOAuth1BaseOptions extends BitbucketCommonOptions {
   privateKey?: string;
   /** Default `RSA-SHA1` with `privateKey`, else `HMAC-SHA1`. Cloud does not support RSA-SHA1. */
   signatureMethod?: SignatureMethod;
-  /** Where Bitbucket sends the user back. */
-  callbackURL?: string;
+  /** Where Bitbucket sends the user back: required, absolute (without it Bitbucket shows the user a code to copy). */
+  callbackURL: string;
   /** Override the request token endpoint. */
   requestTokenURL?: string;
   /** Override the user authorization page. */

@@ -18,8 +18,7 @@ export interface TokenTraceContext {
   strategy: string;
   deployment: Deployment;
   /**
-   * `authorization_code`, `refresh_token`, `client_credentials` (OAuth 2.0), or OAuth 1.0a's `request_token`
-   * and `access_token`.
+   * `authorization_code` or `refresh_token` (OAuth 2.0), or OAuth 1.0a's `request_token` and `access_token`.
    */
   grant: string;
   /** The token endpoint without its query string, e.g. `https://bitbucket.org/site/oauth2/access_token`. */
@@ -118,7 +117,8 @@ type Tracing<C extends object> = TraceChannel<C> | null;
 
 /* istanbul ignore next: every Node.js the tests run on has tracingChannel */
 function tracing<C extends object>(name: string): Tracing<C> {
-  // NOTE: `engines` allows Node.js 18.0, which has no tracingChannel; there the calls run untraced.
+  // NOTE: every Node.js `engines` allows has tracingChannel; a runtime that lacks it (one that only emulates Node's
+  // API) runs the calls untraced rather than failing at load.
   // No type arguments: their order differs between @types/node majors.
   return typeof dc.tracingChannel === 'function' ? dc.tracingChannel(name) : null;
 }

@@ -9,11 +9,17 @@ export interface BitbucketCommonOptions {
    * Leave it out for Bitbucket Cloud.
    */
   baseURL?: string;
-  /** Cloud: the `/2.0/user` URL. Data Center: the `whoami` servlet URL. */
+  /** Cloud: the `/2.0/user` URL. Data Center: the `whoami` servlet URL (`<baseURL>/plugins/servlet/applinks/whoami`). */
   userProfileURL?: string;
-  /** Cloud: the `/2.0/user/emails` URL. */
+  /**
+   * Cloud: the `/2.0/user/emails` URL (default `<userProfileURL>/emails`). Data Center: the users resource, ending in
+   * `/` (default `<baseURL>/rest/api/latest/users/`).
+   */
   userEmailsURL?: string;
-  /** Read the user's emails (Cloud). Default `true`; `false` skips the call and `profile.emails` is empty. */
+  /**
+   * Read the user's emails. Default `true`; `false`: `profile.emails` is empty (Cloud skips the emails call; Data
+   * Center sends the address with the user, and it is left out).
+   */
   emails?: boolean;
   /** Time limit for each call to Bitbucket, in milliseconds. Default 10000. */
   timeout?: number;
@@ -49,7 +55,7 @@ export interface BitbucketCommonOptions {
   maxPendingLogins?: number;
   /** How long a started sign-in may take, in milliseconds. Default 600000 (10 minutes). */
   pendingLoginMaxAge?: number;
-  /** Trust `X-Forwarded-*` when building a relative `callbackURL` (behind a proxy). */
+  /** No effect: `callbackURL` must be absolute, so nothing is built from `X-Forwarded-*`. Accepted for compatibility. */
   proxy?: boolean;
   /**
    * Your own `http.Agent` / `https.Agent` for every call to Bitbucket, e.g. `new HttpsProxyAgent(proxyURL)`

@@ -40,7 +40,7 @@ export function requireSecureURL(name: string, value: unknown): URL {
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new TypeError(
-      `${name} must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got ${shownURL(value)}`,
+      `${name} must use https (http is accepted only for loopback: 127.0.0.0/8, ::1, localhost, *.localhost), got ${shownURL(value)}`,
     );
   }
   // NOTE: Node would send `user:password@` as a Basic Authorization header of its own, beside (or instead of) the

@@ -106,6 +106,7 @@ export function checkOAuth1Options<T extends object>(options: T, verify: unknown
   const snapshot = checkOptions(OAUTH1_NAMES, OAUTH2_NAMES, OAUTH1_OPTION_RULES, given, [
     'consumerKey',
     rsa ? 'privateKey' : 'consumerSecret',
+    'callbackURL',
   ]);
   if (rsa) {
     const problem = privateKeyProblem(snapshot.privateKey as string);

@@ -61,7 +61,7 @@ describe('new BitbucketStrategy(options, verify) refuses what cannot work, with 
       ['bitbucket.example.com', 'baseURL must be an absolute https URL, got "bitbucket.example.com"'],
       [
         'ftp://bitbucket.example.com',
-        'baseURL must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "ftp://bitbucket.example.com"',
+        'baseURL must use https (http is accepted only for loopback: 127.0.0.0/8, ::1, localhost, *.localhost), got "ftp://bitbucket.example.com"',
       ],
       ['https://bitbucket.example.com/?x=1', 'baseURL must not carry a query, a fragment or credentials'],
       [

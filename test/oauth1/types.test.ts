@@ -72,14 +72,19 @@ describe('the types of new BitbucketStrategy(options, verify)', () => {
       consumerKey: 'k',
       privateKey: 'pem',
       baseURL: 'https://bitbucket.example.com',
+      callbackURL: 'https://app.example.com/cb',
     };
     const typedWithRequest: BitbucketStrategyOptionsWithRequest = {
       consumerKey: 'k',
       consumerSecret: 's',
       passReqToCallback: true,
+      callbackURL: 'https://app.example.com/cb',
     };
     expect(typedOptions.passReqToCallback).toBeUndefined();
     expect(typedWithRequest.passReqToCallback).toBe(true);
+    // @ts-expect-error callbackURL is required: without it Bitbucket shows the user a code to copy.
+    const withoutCallback: BitbucketStrategyOptions = { consumerKey: 'k', consumerSecret: 's' };
+    expect(withoutCallback.callbackURL).toBeUndefined();
   });
 
   it('refuses a verify that does not match passReqToCallback', () => {

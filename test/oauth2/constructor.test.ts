@@ -56,7 +56,7 @@ describe('the BitbucketOAuth2Strategy constructor', () => {
   it('refuses a baseURL that is not http(s)', () => {
     expect(() => construct({ ...valid, baseURL: 'ftp://bitbucket.example.com' })).toThrow(
       new TypeError(
-        'baseURL must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "ftp://bitbucket.example.com"',
+        'baseURL must use https (http is accepted only for loopback: 127.0.0.0/8, ::1, localhost, *.localhost), got "ftp://bitbucket.example.com"',
       ),
     );
   });
@@ -89,7 +89,7 @@ describe('the BitbucketOAuth2Strategy constructor', () => {
         `${name} must not carry credentials (user:password@), got "https://…@bitbucket.example.com/x"`,
       );
       expect(shown('http://id:SECRET@evil.example.com/x')).toBe(
-        `${name} must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "http://…@evil.example.com/x"`,
+        `${name} must use https (http is accepted only for loopback: 127.0.0.0/8, ::1, localhost, *.localhost), got "http://…@evil.example.com/x"`,
       );
       // Not a URL at all, and still not repeated.
       expect(shown('id:SECRET@')).not.toContain('SECRET');

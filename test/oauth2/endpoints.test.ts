@@ -33,7 +33,7 @@ describe('oauth2Endpoints', () => {
     );
     expect(() => oauth2Endpoints('file:///etc/passwd')).toThrow(
       new TypeError(
-        'baseURL must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "file:///etc/passwd"',
+        'baseURL must use https (http is accepted only for loopback: 127.0.0.0/8, ::1, localhost, *.localhost), got "file:///etc/passwd"',
       ),
     );
   });

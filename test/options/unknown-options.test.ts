@@ -228,7 +228,9 @@ describe('every URL option that receives a token or a secret is https (loopback 
 
   it.each(oauth2URLs)('OAuth 2.0 %s: http on another host is refused, loopback accepted', (name) => {
     expect(messageOf(() => buildOAuth2({ ...oauth2, [name]: 'http://bitbucket.example.com/x' }))).toMatch(
-      new RegExp(`^${name} must use https \\(http is accepted only for 127\\.0\\.0\\.1, ::1 or localhost\\)`),
+      new RegExp(
+        `^${name} must use https \\(http is accepted only for loopback: 127\\.0\\.0\\.0\\/8, ::1, localhost, \\*\\.localhost\\)`,
+      ),
     );
     expect(buildOAuth2({ ...oauth2, [name]: 'http://127.0.0.1:9/x' })).toBeInstanceOf(BitbucketOAuth2Strategy);
   });

@@ -56,14 +56,14 @@ describe('configurations that would expose the sign-in are refused at constructi
       () => new BitbucketOAuth2Strategy({ ...client, callbackURL: https, baseURL: 'http://bitbucket.corp' }, verify),
     ).toThrow(
       new TypeError(
-        'baseURL must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "http://bitbucket.corp"',
+        'baseURL must use https (http is accepted only for loopback: 127.0.0.0/8, ::1, localhost, *.localhost), got "http://bitbucket.corp"',
       ),
     );
     for (const name of ['tokenURL', 'authorizationURL', 'userProfileURL', 'userEmailsURL'] as const) {
       expect(
         () => new BitbucketOAuth2Strategy({ ...client, callbackURL: https, [name]: 'http://10.0.0.8/x' }, verify),
       ).toThrow(
-        `${name} must use https (http is accepted only for 127.0.0.1, ::1 or localhost), got "http://10.0.0.8/x"`,
+        `${name} must use https (http is accepted only for loopback: 127.0.0.0/8, ::1, localhost, *.localhost), got "http://10.0.0.8/x"`,
       );
     }
     expect(
