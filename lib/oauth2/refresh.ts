@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { requestToken, toOAuthError, type TokenClient } from './token-client';
 import type { TokenResponse } from '../parse/token-response';
 import type { RefreshedTokens } from './types';
@@ -13,17 +14,32 @@ export function refreshTokens(client: TokenClient, refreshToken: string): Promis
     return Promise.reject(new TypeError('refresh() requires a refresh token'));
   // NOTE: of two requests with the same refresh token, Bitbucket answers the second as if the token were revoked
   // (it was rotated by the first). Calls made while one is in flight share its answer, whichever strategy object
-  // they come through (one per tenant, or built anew per request), as long as they go to the same client.
-  const key = `${client.tokenURL}\n${client.clientID}\n${refreshToken}`;
-  const inFlight = refreshing.get(key);
-  if (inFlight) return inFlight;
-  const call = sendRefresh(client, refreshToken).finally(() => refreshing.delete(key));
-  refreshing.set(key, call);
-  return call;
+  // they come through (one per tenant, or built anew per request), when Bitbucket would see the same request: the
+  // same token endpoint, client ID, secret and way of sending it. A strategy with another (a wrong) secret never
+  // receives tokens its own request would not have obtained.
+  const key = JSON.stringify([
+    client.tokenURL,
+    client.clientID,
+    createHash('sha256').update(client.clientSecret).digest('base64'),
+    client.clientAuthentication,
+    refreshToken,
+  ]);
+  let call = refreshing.get(key);
+  if (!call) {
+    const started = sendRefresh(client, refreshToken).finally(() => refreshing.delete(key));
+    refreshing.set(key, started);
+    call = started;
+  }
+  // Each caller gets its own copy: one that changes its result must not change another's.
+  return call.then(copyOf);
 }
 
-/** The refreshes in flight in this process, by token URL, client ID and refresh token. */
+/** The refreshes in flight in this process, by what the request would send. */
 const refreshing = new Map<string, Promise<RefreshedTokens>>();
+
+function copyOf(tokens: RefreshedTokens): RefreshedTokens {
+  return { ...tokens, scopes: [...tokens.scopes], params: { ...tokens.params } };
+}
 
 async function sendRefresh(client: TokenClient, refreshToken: string): Promise<RefreshedTokens> {
   let token: TokenResponse;

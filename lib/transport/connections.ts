@@ -97,15 +97,29 @@ export function viewOf(agent: http.Agent): { view: http.Agent; parking: Parking 
  * failed so, none of its idle siblings is trusted: the next calls open new connections.
  */
 export function forgetIdleConnections(url: URL, own?: http.Agent): void {
-  const agent = own ?? sharedAgents.get(url.origin);
-  if (!agent) return;
-  const key = hostPort(url.hostname, url.port, url.protocol);
-  const prefix = `${key}:`;
-  const free = agent.freeSockets;
-  for (const name in free) {
-    if (name.startsWith(prefix)) for (const socket of [...(free[name] ?? [])]) socket.destroy();
+  try {
+    const agent = own ?? sharedAgents.get(url.origin);
+    if (!agent) return;
+    const key = hostPort(url.hostname, url.port, url.protocol);
+    const prefix = `${key}:`;
+    const free = agent.freeSockets;
+    for (const name in free) {
+      if (!name.startsWith(prefix)) continue;
+      // In a caller's agent, only the connections that carried this package's calls: the app's own stay its own.
+      for (const socket of [...(free[name] ?? [])]) if (!own || carriedOurs.has(socket)) socket.destroy();
+    }
+    views.get(agent)?.parking.drop(key);
+  } catch {
+    // NOTE: runs from a timer and an `error` listener, on an agent that may be another library's: never a crash.
   }
-  views.get(agent)?.parking.drop(key);
+}
+
+/** Connections of callers' agents that carried this package's calls (our own agents carry nothing else). */
+const carriedOurs = new WeakSet();
+
+/** Notes that a connection of the caller's agent `own` carried one of this package's calls. */
+export function noteCarried(own: http.Agent | undefined, socket: object | null): void {
+  if (own && socket) carriedOurs.add(socket);
 }
 
 function secureOf(agent: http.Agent): string {

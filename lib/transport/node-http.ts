@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { agentFor, forgetIdleConnections } from './connections';
+import { agentFor, forgetIdleConnections, noteCarried } from './connections';
 import { decodeBody } from './decode-body';
 import { TransportError, type Call, type HttpRequest, type HttpResponse } from './call';
 
@@ -26,11 +26,15 @@ export function requestViaAgent(request: HttpRequest, call: Call): (err: Error) 
   });
   // Set when this package ends the call (a deadline, a cancellation): the error that follows is not the network's.
   let aborted = false;
+  // Once an answer began, the connection was alive: a failure after that says nothing about its idle siblings.
+  let answered = false;
   req.on('error', (cause) => {
-    if (!aborted) forgetIdleConnections(url, request.agent);
+    if (!aborted && !answered) forgetIdleConnections(url, request.agent);
     finish(new TransportError('network', `${target} failed: ${cause.message}`, { cause }));
   });
   req.on('response', (res) => {
+    answered = true;
+    noteCarried(request.agent, res.socket);
     const chunks: Buffer[] = [];
     let size = 0;
     res.on('data', (chunk: Buffer) => {
@@ -59,7 +63,7 @@ export function requestViaAgent(request: HttpRequest, call: Call): (err: Error) 
   req.end(request.body);
   return (err) => {
     aborted = true;
-    if (err instanceof TransportError && err.code === 'timeout') forgetIdleConnections(url, request.agent);
+    if (err instanceof TransportError && err.code === 'timeout' && !answered) forgetIdleConnections(url, request.agent);
     req.destroy();
   };
 }

@@ -446,3 +446,85 @@ describe('a Data Center user whose slug is not the name in lower case', () => {
     expect(requestsTo(harness().mock, 'dcUser')).toHaveLength(2);
   });
 });
+
+describe('a Data Center user whose name reads as another user’s when percent-decoded', () => {
+  // "%61dmin" decodes to "admin": X-AUSERNAME alone cannot say whether it was encoded; whoami's body can.
+  const pct = dcUser(31, { name: '%61dmin', slug: 'pct61dmin' }, 'Not the admin');
+  const admin = dcUser(32, { name: 'admin', slug: 'admin', emailAddress: 'admin@corp.example' }, 'Admin');
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
+    mock: { users: [admin, pct] },
+  });
+
+  it('signs "%61dmin" in as themselves, never as "admin" (whoami’s body names the user)', async () => {
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user31' });
+    expect(callback?.body.user).toEqual({ id: '31', username: '%61dmin' });
+    expect(requestsTo(harness().mock, 'dcUser').map((r) => r.path)).not.toContain('/rest/api/latest/users/admin');
+  });
+
+  it('still signs "admin" in as admin', async () => {
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user32' });
+    expect(callback?.body.user).toEqual({ id: '32', username: 'admin' });
+  });
+});
+
+describe('emails: false on Data Center, in _json and _raw too', () => {
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy({ ...dcOptions(mock), emails: false }, verify));
+
+  it('keeps the address out of the whole profile', async () => {
+    await login(harness().app.agent(), { mockUser: 'mmails' });
+    const profile = seen[0]?.profile;
+    expect(profile?.username).toBe('mmails');
+    expect(profile?._json).not.toHaveProperty('emailAddress');
+    expect(profile?._raw).not.toContain('max.mails');
+    expect(JSON.parse(String(profile?._raw))).toEqual(profile?._json);
+  });
+});
+
+describe('the users search of Data Center', () => {
+  // jdoe's slug is not her name, so the search decides; 100 others match the filter (their display name) first.
+  const fans = Array.from({ length: 100 }, (_, i) =>
+    dcUser(100 + i, { name: `fan${i}`, slug: `fan${i}` }, `jdoe fan ${i}`),
+  );
+  const jdoe = dcUser(41, { name: 'jdoe', slug: 'j_doe', emailAddress: 'jdoe@corp.example' }, 'Jane Doe');
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
+    mock: { users: [...fans, jdoe] },
+  });
+
+  it('reads the next page when the user is past the first hundred matches', async () => {
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user41' });
+    expect(callback?.body.user).toEqual({ id: '41', username: 'jdoe' });
+    const searches = requestsTo(harness().mock, 'dcUser').filter((r) => r.path === '/rest/api/latest/users');
+    expect(searches.map((r) => r.query.start)).toEqual([undefined, '100']);
+  });
+
+  it('takes the user named exactly so before one named so but for case', async () => {
+    harness().mock.setFault('dcUser', {
+      kind: 'json',
+      body: {
+        values: [
+          { id: 99, name: 'JDOE', slug: 'jdoe_upper' },
+          { id: 41, name: 'jdoe', slug: 'j_doe' },
+        ],
+        isLastPage: true,
+      },
+    });
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user41' });
+    expect(callback?.body.user).toEqual({ id: '41', username: 'jdoe' });
+  });
+
+  it('chooses nobody when two users are named so but for case and none exactly', async () => {
+    harness().mock.setFault('dcUser', {
+      kind: 'json',
+      body: {
+        values: [
+          { id: 99, name: 'JDOE' },
+          { id: 98, name: 'Jdoe' },
+        ],
+        isLastPage: true,
+      },
+    });
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user41' });
+    expect(callback?.status).toBe(500);
+    expect(seen).toEqual([]);
+  });
+});

@@ -88,6 +88,26 @@ describe('strategy.refresh(refreshToken)', () => {
     expect(harness().mock.requests.filter((r) => r.endpoint === 'token')).toHaveLength(2);
   });
 
+  it('does not share it with a strategy of the same client ID but another secret: that one asks for itself', async () => {
+    const old = await signIn();
+    const wrongSecret = new BitbucketOAuth2Strategy(
+      { ...cloudOptions(harness().mock), clientSecret: 'not-the-secret', timeout: 300 },
+      (_a, _r, p, done) => done(null, { id: p.id }),
+    );
+    const [theirs, mine] = await Promise.allSettled([wrongSecret.refresh(old), strategy().refresh(old)]);
+    expect(theirs.status).toBe('rejected');
+    expect(mine.status).toBe('fulfilled');
+    expect(harness().mock.requests.filter((r) => r.endpoint === 'token')).toHaveLength(2);
+  });
+
+  it('hands each caller its own copy of the shared answer', async () => {
+    const old = await signIn();
+    const [first, second] = await Promise.all([strategy().refresh(old), strategy().refresh(old)]);
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    expect(second.params).not.toBe(first.params);
+  });
+
   it('posts grant_type=refresh_token as a form, with HTTP Basic and no secret in the body', async () => {
     const old = await signIn();
     await strategy().refresh(old);

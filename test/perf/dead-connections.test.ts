@@ -66,3 +66,40 @@ it('after one call times out on a dead pooled connection, the next calls open ne
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+it("leaves the idle connections of the caller's agent that carried none of its calls", async () => {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/slow') return; // never answers: the call times out
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const agent = new http.Agent({ keepAlive: true });
+  // The app's own request through its agent leaves an idle connection to the same origin.
+  const appGet = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      http
+        .get(`${origin}/app`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+        .on('error', reject);
+    });
+  try {
+    // Two at once: two idle connections, of which the package's call will take one.
+    expect(await Promise.all([appGet(), appGet()])).toEqual([200, 200]);
+    const idle = Object.values(agent.freeSockets).flat();
+    expect(idle).toHaveLength(2);
+    const slow = await httpRequest({ method: 'GET', url: `${origin}/slow`, timeoutMs: 200, maxBytes: 100, agent }).then(
+      () => 'answered',
+      (err: unknown) => (err instanceof TransportError ? err.code : err),
+    );
+    expect(slow).toBe('timeout');
+    // The one the call used is closed with it; the other stays the app's.
+    expect(idle.map((socket) => socket?.destroyed).sort()).toEqual([false, true]);
+  } finally {
+    agent.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
