@@ -15,6 +15,15 @@ const harness = useHarness(
 );
 const strategy = (): BitbucketOAuth2Strategy => harness().strategy;
 
+/** Another strategy object on the same mock, with `changed` options: as an app building one per tenant would. */
+const anotherStrategy = (changed: { clientID?: string; clientSecret?: string } = {}): BitbucketOAuth2Strategy =>
+  new BitbucketOAuth2Strategy({ ...cloudOptions(harness().mock), timeout: 300, ...changed }, (_a, _r, p, done) =>
+    done(null, { id: p.id }),
+  );
+
+/** The token requests the mock received. */
+const tokenRequests = (): unknown[] => harness().mock.requests.filter((r) => r.endpoint === 'token');
+
 /** Signs jdoe in and returns the refresh token verify received. */
 async function signIn(): Promise<string> {
   refreshTokens.splice(0);
@@ -67,37 +76,28 @@ describe('strategy.refresh(refreshToken)', () => {
 
   it('shares it among strategy objects of the same client too (one per tenant, or built per request)', async () => {
     const old = await signIn();
-    const another = new BitbucketOAuth2Strategy({ ...cloudOptions(harness().mock), timeout: 300 }, (_a, _r, p, done) =>
-      done(null, { id: p.id }),
-    );
-    const [first, second] = await Promise.all([strategy().refresh(old), another.refresh(old)]);
+    const [first, second] = await Promise.all([strategy().refresh(old), anotherStrategy().refresh(old)]);
     expect(second).toEqual(first);
-    expect(harness().mock.requests.filter((r) => r.endpoint === 'token')).toHaveLength(1);
+    expect(tokenRequests()).toHaveLength(1);
   });
 
   it('does not share it with another client: each client asks Bitbucket for its own', async () => {
     const old = await signIn();
-    const otherClient = new BitbucketOAuth2Strategy(
-      { ...cloudOptions(harness().mock), clientID: 'other-client', timeout: 300 },
-      (_a, _r, p, done) => done(null, { id: p.id }),
-    );
+    const otherClient = anotherStrategy({ clientID: 'other-client' });
     const [mine, theirs] = await Promise.allSettled([strategy().refresh(old), otherClient.refresh(old)]);
     expect(mine.status).toBe('fulfilled');
     // The mock knows no client "other-client": its request was made, and refused.
     expect(theirs.status).toBe('rejected');
-    expect(harness().mock.requests.filter((r) => r.endpoint === 'token')).toHaveLength(2);
+    expect(tokenRequests()).toHaveLength(2);
   });
 
   it('does not share it with a strategy of the same client ID but another secret: that one asks for itself', async () => {
     const old = await signIn();
-    const wrongSecret = new BitbucketOAuth2Strategy(
-      { ...cloudOptions(harness().mock), clientSecret: 'not-the-secret', timeout: 300 },
-      (_a, _r, p, done) => done(null, { id: p.id }),
-    );
+    const wrongSecret = anotherStrategy({ clientSecret: 'not-the-secret' });
     const [theirs, mine] = await Promise.allSettled([wrongSecret.refresh(old), strategy().refresh(old)]);
     expect(theirs.status).toBe('rejected');
     expect(mine.status).toBe('fulfilled');
-    expect(harness().mock.requests.filter((r) => r.endpoint === 'token')).toHaveLength(2);
+    expect(tokenRequests()).toHaveLength(2);
   });
 
   it('hands each caller its own copy of the shared answer', async () => {
