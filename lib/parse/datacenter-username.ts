@@ -6,16 +6,17 @@ import { optionalString } from './narrow';
  * NOTE: the header's encoding is undocumented: Bitbucket or a proxy may percent-encode it (`jane.doe%40corp`), and
  * Node reads its bytes as Latin-1. Decoding a raw header is ambiguous: a user NAMED `%61dmin` (or `jÃ¼rgen`) would
  * read as `admin` (or `jürgen`), someone else. The body, text/plain, carries the name unencoded: a header reading
- * that equals it is the name. Without a body that agrees (an empty one, an old server), the header is decoded as
- * before: valid percent-encoding, then UTF-8 bytes.
+ * that equals it is the name. A server that writes the header in ISO-8859-1 (Tomcat's default) sends `??` for
+ * `山田`: the body is the name when the header is its Latin-1 form with `?` for what Latin-1 lacks. Without a body
+ * that agrees (an empty one, an old server), the header is decoded as before: valid percent-encoding, then UTF-8
+ * bytes.
  */
 export function whoamiUsername(header: unknown, body: string): string | undefined {
   const value = optionalString(Array.isArray(header) ? (header as unknown[])[0] : header)?.trim();
   if (value === undefined) return undefined;
   const stated = body.trim();
-  if (stated !== '' && (stated === value || stated === utf8Read(value) || stated === decodeHeaderValue(value))) {
-    return stated;
-  }
+  const readings = [value, utf8Read(value), decodeHeaderValue(value)];
+  if (stated !== '' && (readings.includes(stated) || latin1Form(stated) === value)) return stated;
   return decodeHeaderValue(value);
 }
 
@@ -30,6 +31,11 @@ function decodeHeaderValue(value: string): string {
   } catch {
     return utf8Read(value);
   }
+}
+
+/** `text` as a Latin-1 header carries it: every character beyond U+00FF becomes `?`. */
+function latin1Form(text: string): string {
+  return text.replace(/[\u0100-\u{10ffff}]/gu, '?');
 }
 
 /** Header text whose characters are bytes (Latin-1) read as UTF-8 when they are valid UTF-8 beyond ASCII. */

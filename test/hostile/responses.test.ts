@@ -119,7 +119,7 @@ function retryAfterRow(endpoint: MockEndpoint, status: number, body: string, sec
 function profileRows(kind: RigKind, endpoint: 'user' | 'emails' | 'whoami' | 'dcUser'): Row[] {
   const dc = kind.endsWith('-dc');
   const envelope = (m: string): unknown => (dc ? dcEnvelope(m) : cloudEnvelope(m));
-  // NOTE: whoami's body is never read (the X-AUSERNAME header names the user), so a broken 200 body there is harmless.
+  // NOTE: whoami's body only ever picks one of the X-AUSERNAME header's readings, so a broken 200 body there is harmless.
   const bodyIgnored = endpoint === 'whoami';
   const rows: Row[] = [
     {

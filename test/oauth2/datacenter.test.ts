@@ -355,6 +355,26 @@ describe('Data Center user names compared without Unicode case folding', () => {
   });
 });
 
+describe('a Data Center user name that a Latin-1 X-AUSERNAME cannot carry', () => {
+  const yamada = dcUser(51, { name: '山田', slug: 'yamada' }, 'Yamada');
+  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
+    mock: { users: [yamada] },
+  });
+
+  it('is read from whoami’s body when the header is its Latin-1 form (Tomcat writes ?? for 山田)', async () => {
+    harness().mock.setFault('whoami', { kind: 'status', status: 200, body: '山田', headers: { 'X-AUSERNAME': '??' } });
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user51' });
+    expect(callback?.body.user).toEqual({ id: '51', username: '山田' });
+  });
+
+  it('is refused when the body names someone the header cannot be (the header decides)', async () => {
+    harness().mock.setFault('whoami', { kind: 'status', status: 200, body: 'admin', headers: { 'X-AUSERNAME': '??' } });
+    const { callback } = await login(harness().app.agent(), { mockUser: 'user51' });
+    expect(callback?.status).toBe(500);
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('emails: false on Data Center', () => {
   const harness = useHarness((mock) => new BitbucketOAuth2Strategy({ ...dcOptions(mock), emails: false }, verify));
 
