@@ -21,7 +21,8 @@ export interface UserAnswer {
  */
 export async function getDataCenterUser(usersURL: string, username: string, ctx: APIContext): Promise<UserAnswer> {
   let notFound: BitbucketAPIError | undefined;
-  let someoneElse: UserAnswer | undefined;
+  // The status of an answer that described someone else, if one did.
+  let someoneElse: number | undefined;
   for (const slug of new Set([username, username.toLowerCase()])) {
     let answer: UserAnswer;
     try {
@@ -35,7 +36,7 @@ export async function getDataCenterUser(usersURL: string, username: string, ctx:
     }
     // Not an object at all: the parser says what is wrong with it.
     if (!isObject(answer.json) || namedAs(answer.json.name, username)) return answer;
-    someoneElse ??= answer;
+    someoneElse ??= answer.response.status;
   }
   // An error answer to the search (a server that does not offer it) leaves the 404; no answer at all is an error.
   const found = await findByName(usersURL, username, ctx).catch((err: unknown) => {
@@ -45,7 +46,7 @@ export async function getDataCenterUser(usersURL: string, username: string, ctx:
   if (found !== undefined) return found;
   // NOTE: a proxy or cache answering with someone else's user must not sign this user in as them.
   if (someoneElse !== undefined) {
-    throw invalidResponse('users resource describes another user than whoami named', someoneElse.response.status);
+    throw invalidResponse('users resource describes another user than whoami named', someoneElse);
   }
   throw notFound as BitbucketAPIError;
 }

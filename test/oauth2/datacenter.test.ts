@@ -145,8 +145,7 @@ describe('Data Center OAuth 2.0 with baseURL only', () => {
   });
 
   it('signs in another user by their slug', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'mmails' });
-    expect(callback?.body.user).toEqual({ id: '3', username: 'mmails' });
+    await expectSignsInAs(harness, 'mmails', { id: '3', username: 'mmails' });
     expect(onlyRequestTo(harness().mock, 'dcUser').path).toBe('/rest/api/latest/users/mmails');
     expect(seen[0]?.profile.emails).toEqual([{ value: 'max.mails+11@example.org', primary: true, verified: false }]);
   });
@@ -318,6 +317,20 @@ describe('Data Center behind a context path', () => {
   });
 });
 
+/** Signs `mockUser` in through the app of `harness` and expects the app's user to be `user`. */
+async function expectSignsInAs(harness: ReturnType<typeof useHarness>, mockUser: string, user: object): Promise<void> {
+  const { callback } = await login(harness().app.agent(), { mockUser });
+  expect(callback?.body.user).toEqual(user);
+}
+
+/** The paths of the users resource (lookups and searches) the mock was asked for, in order. */
+const dcUserPaths = (harness: ReturnType<typeof useHarness>): string[] =>
+  requestsTo(harness().mock, 'dcUser').map((r) => r.path);
+
+/** The Data Center strategy on a mock that knows exactly `users`. */
+const dcHarnessWith = (users: MockUser[]): ReturnType<typeof useHarness> =>
+  useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), { mock: { users } });
+
 /** A mock user selected as `user<n>` (`mock_user`), known to Data Center by `dc`. */
 const dcUser = (n: number, dc: Omit<MockUser['dc'] & object, 'id'>, displayName = `User ${n}`): MockUser => ({
   uuid: `{00000000-0000-4000-8000-${String(n).padStart(12, '0')}}`,
@@ -339,10 +352,9 @@ describe('Data Center user names compared without Unicode case folding', () => {
   });
 
   it('never signs a user whose name folds onto another user’s (KELVIN SIGN) in as "kate": the search finds them', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user2' });
-    expect(callback?.body.user).toEqual({ id: '2', username: '\u212Aate' });
+    await expectSignsInAs(harness, 'user2', { id: '2', username: '\u212Aate' });
     // The lookup by the name as sent found nobody, the lower-case one found "kate", who is not whoami's user.
-    expect(requestsTo(harness().mock, 'dcUser').map((r) => r.path)).toEqual([
+    expect(dcUserPaths(harness)).toEqual([
       '/rest/api/latest/users/%E2%84%AAate',
       '/rest/api/latest/users/kate',
       '/rest/api/latest/users',
@@ -350,21 +362,17 @@ describe('Data Center user names compared without Unicode case folding', () => {
   });
 
   it('still signs in "kate" herself', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user1' });
-    expect(callback?.body.user).toEqual({ id: '1', username: 'kate' });
+    await expectSignsInAs(harness, 'user1', { id: '1', username: 'kate' });
   });
 });
 
 describe('a Data Center user name that a Latin-1 X-AUSERNAME cannot carry', () => {
   const yamada = dcUser(51, { name: '山田', slug: 'yamada' }, 'Yamada');
-  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
-    mock: { users: [yamada] },
-  });
+  const harness = dcHarnessWith([yamada]);
 
   it('is read from whoami’s body when the header is its Latin-1 form (Tomcat writes ?? for 山田)', async () => {
     harness().mock.setFault('whoami', { kind: 'status', status: 200, body: '山田', headers: { 'X-AUSERNAME': '??' } });
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user51' });
-    expect(callback?.body.user).toEqual({ id: '51', username: '山田' });
+    await expectSignsInAs(harness, 'user51', { id: '51', username: '山田' });
   });
 
   it('is refused when the body names someone the header cannot be (the header decides)', async () => {
@@ -379,8 +387,7 @@ describe('emails: false on Data Center', () => {
   const harness = useHarness((mock) => new BitbucketOAuth2Strategy({ ...dcOptions(mock), emails: false }, verify));
 
   it('leaves the address the users resource sends out of the profile (no option is ignored)', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'mmails' });
-    expect(callback?.body.user).toEqual({ id: '3', username: 'mmails' });
+    await expectSignsInAs(harness, 'mmails', { id: '3', username: 'mmails' });
     expect(seen[0]?.profile.emails).toEqual([]);
     expect(seen[0]?.profile.emailsError).toBeUndefined();
   });
@@ -400,50 +407,37 @@ describe('a Data Center user whose name is another user’s slug', () => {
   // found by slug describes the user whose slug it is, not necessarily the one whoami named.
   const alice = dcUser(21, { name: 'alice@corp', slug: 'alice_corp', emailAddress: 'alice@corp.example' }, 'Alice');
   const mallory = dcUser(22, { name: 'alice_corp', slug: 'alice_corp2', emailAddress: 'm@example.com' }, 'Mallory');
-  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
-    mock: { users: [alice, mallory] },
-  });
+  const harness = dcHarnessWith([alice, mallory]);
 
   it('signs "alice_corp" in as themselves, never as "alice@corp" whose slug is their name', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user22' });
-    expect(callback?.body.user).toEqual({ id: '22', username: 'alice_corp' });
+    await expectSignsInAs(harness, 'user22', { id: '22', username: 'alice_corp' });
     expect(seen[0]?.profile.emails).toEqual([{ value: 'm@example.com', primary: true, verified: false }]);
-    expect(requestsTo(harness().mock, 'dcUser').map((r) => r.path)).toEqual([
-      '/rest/api/latest/users/alice_corp',
-      '/rest/api/latest/users',
-    ]);
+    expect(dcUserPaths(harness)).toEqual(['/rest/api/latest/users/alice_corp', '/rest/api/latest/users']);
   });
 
   it('still signs "alice@corp" in as herself', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user21' });
-    expect(callback?.body.user).toEqual({ id: '21', username: 'alice@corp' });
+    await expectSignsInAs(harness, 'user21', { id: '21', username: 'alice@corp' });
   });
 });
 
 describe('a Data Center user name no slug can be (the server answers 400 for it in a path)', () => {
   const backslash = dcUser(23, { name: 'CORP\\jdoe', slug: 'corp_jdoe' }, 'J. Doe');
-  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
-    mock: { users: [backslash] },
-  });
+  const harness = dcHarnessWith([backslash]);
 
   it('is found by the users search after the 400s of the slug lookups', async () => {
     // As Tomcat answers an encoded `\\` in a path: 400, for the name and its lower-case form.
     harness().mock.setFault('dcUser', { kind: 'status', status: 400, body: 'Bad Request' }, { times: 2 });
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user23' });
-    expect(callback?.body.user).toEqual({ id: '23', username: 'CORP\\jdoe' });
+    await expectSignsInAs(harness, 'user23', { id: '23', username: 'CORP\\jdoe' });
     expect(requestsTo(harness().mock, 'dcUser')).toHaveLength(3);
   });
 });
 
 describe('a Data Center user name beyond ASCII, in X-AUSERNAME as UTF-8 bytes', () => {
   const jurgen = dcUser(7, { name: 'jürgen', slug: 'jürgen' }, 'Jürgen Weiß');
-  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
-    mock: { users: [jurgen] },
-  });
+  const harness = dcHarnessWith([jurgen]);
 
   it('reads the name as UTF-8 (Node reads header bytes as Latin-1) and signs the user in', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user7' });
-    expect(callback?.body.user).toEqual({ id: '7', username: 'jürgen' });
+    await expectSignsInAs(harness, 'user7', { id: '7', username: 'jürgen' });
     expect(onlyRequestTo(harness().mock, 'dcUser').path).toBe('/rest/api/latest/users/j%C3%BCrgen');
   });
 });
@@ -453,17 +447,11 @@ describe('a Data Center user whose slug is not the name in lower case', () => {
   const jane = dcUser(8, { name: 'jane.doe@corp', slug: 'jane.doe_corp', emailAddress: 'jane.doe@corp.example' });
   // Found by the search too (the filter is in her email address), but named otherwise.
   const joan = dcUser(9, { name: 'joan', slug: 'joan', emailAddress: 'x.jane.doe@corp.example' });
-  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
-    mock: { users: [joan, jane] },
-  });
+  const harness = dcHarnessWith([joan, jane]);
 
   it('is found by the users search, the one named exactly so among those it lists', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user8' });
-    expect(callback?.body.user).toEqual({ id: '8', username: 'jane.doe@corp' });
-    expect(requestsTo(harness().mock, 'dcUser').map((r) => r.path)).toEqual([
-      '/rest/api/latest/users/jane.doe%40corp',
-      '/rest/api/latest/users',
-    ]);
+    await expectSignsInAs(harness, 'user8', { id: '8', username: 'jane.doe@corp' });
+    expect(dcUserPaths(harness)).toEqual(['/rest/api/latest/users/jane.doe%40corp', '/rest/api/latest/users']);
     expect(seen[0]?.profile.emails).toEqual([{ value: 'jane.doe@corp.example', primary: true, verified: false }]);
   });
 
@@ -480,19 +468,15 @@ describe('a Data Center user whose name reads as another user’s when percent-d
   // "%61dmin" decodes to "admin": X-AUSERNAME alone cannot say whether it was encoded; whoami's body can.
   const pct = dcUser(31, { name: '%61dmin', slug: 'pct61dmin' }, 'Not the admin');
   const admin = dcUser(32, { name: 'admin', slug: 'admin', emailAddress: 'admin@corp.example' }, 'Admin');
-  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
-    mock: { users: [admin, pct] },
-  });
+  const harness = dcHarnessWith([admin, pct]);
 
   it('signs "%61dmin" in as themselves, never as "admin" (whoami’s body names the user)', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user31' });
-    expect(callback?.body.user).toEqual({ id: '31', username: '%61dmin' });
-    expect(requestsTo(harness().mock, 'dcUser').map((r) => r.path)).not.toContain('/rest/api/latest/users/admin');
+    await expectSignsInAs(harness, 'user31', { id: '31', username: '%61dmin' });
+    expect(dcUserPaths(harness)).not.toContain('/rest/api/latest/users/admin');
   });
 
   it('still signs "admin" in as admin', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user32' });
-    expect(callback?.body.user).toEqual({ id: '32', username: 'admin' });
+    await expectSignsInAs(harness, 'user32', { id: '32', username: 'admin' });
   });
 });
 
@@ -502,13 +486,10 @@ describe('the users search of Data Center', () => {
     dcUser(100 + i, { name: `fan${i}`, slug: `fan${i}` }, `jdoe fan ${i}`),
   );
   const jdoe = dcUser(41, { name: 'jdoe', slug: 'j_doe', emailAddress: 'jdoe@corp.example' }, 'Jane Doe');
-  const harness = useHarness((mock) => new BitbucketOAuth2Strategy(dcOptions(mock), verify), {
-    mock: { users: [...fans, jdoe] },
-  });
+  const harness = dcHarnessWith([...fans, jdoe]);
 
   it('reads the next page when the user is past the first hundred matches', async () => {
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user41' });
-    expect(callback?.body.user).toEqual({ id: '41', username: 'jdoe' });
+    await expectSignsInAs(harness, 'user41', { id: '41', username: 'jdoe' });
     const searches = requestsTo(harness().mock, 'dcUser').filter((r) => r.path === '/rest/api/latest/users');
     expect(searches.map((r) => r.query.start)).toEqual([undefined, '100']);
   });
@@ -524,8 +505,7 @@ describe('the users search of Data Center', () => {
         isLastPage: true,
       },
     });
-    const { callback } = await login(harness().app.agent(), { mockUser: 'user41' });
-    expect(callback?.body.user).toEqual({ id: '41', username: 'jdoe' });
+    await expectSignsInAs(harness, 'user41', { id: '41', username: 'jdoe' });
   });
 
   it('chooses nobody when two users are named so but for case and none exactly', async () => {
