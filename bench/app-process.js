@@ -2,7 +2,8 @@
 // One contender's app in a process of its own (so that its CPU and heap are its own): the same Express +
 // express-session app for every strategy. Started by bench/run.js with --expose-gc; talks over IPC:
 //   → { port }            once listening
-//   ← 'usage'  → { cpu, main }  process.cpuUsage() in µs (user + system), and the main thread's alone (Linux)
+//   ← 'usage'  → { cpu, user, system, main }  process.cpuUsage() in µs (user + system, and each), and the main
+//                thread's alone (Linux)
 //   ← 'heap'   → { heap } heapUsed after a forced GC
 const express = require('express');
 const session = require('express-session');
@@ -50,7 +51,7 @@ function mainThreadCPU() {
 process.on('message', (message) => {
   if (message === 'usage') {
     const { user, system } = process.cpuUsage();
-    process.send({ cpu: user + system, main: mainThreadCPU() });
+    process.send({ cpu: user + system, user, system, main: mainThreadCPU() });
   } else if (message === 'heap') {
     global.gc();
     global.gc();

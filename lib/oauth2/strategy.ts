@@ -3,6 +3,7 @@ import type { AuthenticateOptions } from 'passport';
 // NOTE: `import … = require` keeps the published .d.ts valid for consumers without esModuleInterop.
 import OAuth2Strategy = require('passport-oauth2');
 import { callbackParam, malformedCallbackParam } from '../sign-in/callback';
+import { finishCallback } from './callback-leg';
 import type { Deployment } from '../bitbucket';
 import { perRequestCallbackProblem } from '../options/endpoints';
 import type { PendingLogins } from '../sign-in/pending-logins';
@@ -88,8 +89,9 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
   }
 
   /**
-   * Handles both legs of the flow. Before passport-oauth2 sees the callback, malformed parameters and
-   * every error Bitbucket sends back become `fail()`, so `failureRedirect` applies instead of a 500.
+   * Handles both legs of the flow: the first through passport-oauth2, the callback through its steps in
+   * `callback-leg.ts`. Malformed parameters and every error Bitbucket sends back become `fail()` first, so
+   * `failureRedirect` applies instead of a 500.
    */
   override authenticate(req: Request, options?: AuthenticateOptions): void {
     // DEBUG lines and the login channel; with neither switched on, it returns at once.
@@ -112,10 +114,14 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     const code = callbackParam(query, 'code') ?? callbackParam(req.body, 'code');
     // NOTE: passport-oauth2 takes an empty `code` for no code at all, and would start a new sign-in from a callback.
     if (code === '') return this.fail({ message: 'Malformed callback: "code" is empty' }, 400);
-    // Only a callback can end in a token error or a login; the first leg (no `code`, as passport-oauth2 tells
-    // them apart) just redirects, so it is not watched.
-    if (code !== undefined) watchCallback(this, req, classifyTokenError, this.pending);
-    super.authenticate(req, options);
+    // The first leg (no `code`, as passport-oauth2 tells them apart) just redirects.
+    if (code === undefined) return super.authenticate(req, options);
+    // Only a callback can end in a token error or a login.
+    watchCallback(this, req, classifyTokenError, this.pending);
+    // NOTE: as passport-oauth2 reads it: an empty state in the query gives way to the body's.
+    // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- see the NOTE
+    const state = callbackParam(query, 'state') || callbackParam(req.body, 'state');
+    finishCallback(this, req, options ?? {}, { code, state });
   }
 
   /** Reads the Bitbucket user with the access token, sent as a Bearer header only. */

@@ -107,6 +107,16 @@ describe('state: false', () => {
   });
 });
 
+/** The metadata passport-oauth2 gives a state store, for the harness's mock and app. */
+function flowMetadata({ mock, app }: { mock: { url: string }; app: { url: string } }): Record<string, string> {
+  return {
+    authorizationURL: `${mock.url}/site/oauth2/authorize`,
+    tokenURL: `${mock.url}/site/oauth2/access_token`,
+    clientID: 'mock-client-id',
+    callbackURL: `${app.url}/callback`,
+  };
+}
+
 describe('a custom state store', () => {
   const stored: { meta: unknown; url: string }[] = [];
   const verified: string[] = [];
@@ -135,18 +145,7 @@ describe('a custom state store', () => {
   it('is asked for the state, with the flow’s metadata, and that state goes to Bitbucket', async () => {
     const start = await harness().app.agent().get('/login');
     expect(locationQuery(start).state).toBe('state-from-my-store');
-    const { mock, app } = harness();
-    expect(stored).toEqual([
-      {
-        url: '/login',
-        meta: {
-          authorizationURL: `${mock.url}/site/oauth2/authorize`,
-          tokenURL: `${mock.url}/site/oauth2/access_token`,
-          clientID: 'mock-client-id',
-          callbackURL: `${app.url}/callback`,
-        },
-      },
-    ]);
+    expect(stored).toEqual([{ url: '/login', meta: flowMetadata(harness()) }]);
   });
 
   it('verifies the returned state, and what it passes on becomes req.authInfo.state', async () => {
@@ -161,6 +160,36 @@ describe('a custom state store', () => {
     const callback = await agent.get(withParam(callbackPath, 'state', 'stolen'));
     expect((await followApp(agent, callback)).body).toEqual({ messages: ['My store does not know this state.'] });
     expect(verified).toEqual(['stolen']);
+  });
+});
+
+describe('a custom state store whose verify takes the flow’s metadata (four parameters)', () => {
+  const verified: { state: string; meta: unknown }[] = [];
+  const store = {
+    store(_req: Request, _meta: unknown, callback: (err: Error | null, state: string) => void): void {
+      callback(null, 'four-parameter-state');
+    },
+    verify(
+      _req: Request,
+      state: string,
+      meta: unknown,
+      callback: (err: Error | null, ok: boolean, info?: unknown) => void,
+    ): void {
+      verified.push({ state, meta });
+      callback(null, state === 'four-parameter-state');
+    },
+  } as unknown as StateStore;
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), store }, (_a, _r, profile, done) =>
+        done(null, { id: profile.id }),
+      ),
+  );
+
+  it('gets the state and the same metadata as at the first leg, and the user signs in', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.body).toEqual({ user: { id: JDOE_UUID }, authInfo: {} });
+    expect(verified).toEqual([{ state: 'four-parameter-state', meta: flowMetadata(harness()) }]);
   });
 });
 
