@@ -193,6 +193,30 @@ describe('a custom state store whose verify takes the flow’s metadata (four pa
   });
 });
 
+describe('a custom state store whose verify throws', () => {
+  const store = {
+    store(_req: Request, _meta: unknown, callback: (err: Error | null, state: string) => void): void {
+      callback(null, 'state-of-a-throwing-store');
+    },
+    verify(): void {
+      throw new Error('the state store is down');
+    },
+  } as unknown as StateStore;
+  const harness = useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), store }, (_a, _r, profile, done) =>
+        done(null, { id: profile.id }),
+      ),
+  );
+
+  it('ends the callback in error() with what it threw, before any token request', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.status).toBe(500);
+    expect(callback?.body).toMatchObject({ name: 'Error', message: 'the state store is down' });
+    expect(requestsTo(harness().mock, 'token')).toHaveLength(0);
+  });
+});
+
 describe('store: true (passport-oauth2’s session StateStore)', () => {
   const harness = useHarness(
     (mock) =>
