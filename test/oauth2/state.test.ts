@@ -107,6 +107,16 @@ describe('state: false', () => {
   });
 });
 
+/** One mock and one app whose strategy keeps its state in `store` (`true`: passport-oauth2's own). */
+function useStoreHarness(store: StateStore | true): ReturnType<typeof useHarness<BitbucketOAuth2Strategy>> {
+  return useHarness(
+    (mock) =>
+      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), store }, (_a, _r, profile, done) =>
+        done(null, { id: profile.id }),
+      ),
+  );
+}
+
 /** The metadata passport-oauth2 gives a state store, for the harness's mock and app. */
 function flowMetadata({ mock, app }: { mock: { url: string }; app: { url: string } }): Record<string, string> {
   return {
@@ -131,12 +141,7 @@ describe('a custom state store', () => {
       else callback(null, false, { message: 'My store does not know this state.' });
     },
   } as StateStore;
-  const harness = useHarness(
-    (mock) =>
-      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), store }, (_a, _r, profile, done) =>
-        done(null, { id: profile.id }),
-      ),
-  );
+  const harness = useStoreHarness(store);
   beforeEach(() => {
     stored.splice(0);
     verified.splice(0);
@@ -179,12 +184,7 @@ describe('a custom state store whose verify takes the flow’s metadata (four pa
       callback(null, state === 'four-parameter-state');
     },
   } as unknown as StateStore;
-  const harness = useHarness(
-    (mock) =>
-      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), store }, (_a, _r, profile, done) =>
-        done(null, { id: profile.id }),
-      ),
-  );
+  const harness = useStoreHarness(store);
 
   it('gets the state and the same metadata as at the first leg, and the user signs in', async () => {
     const { callback } = await login(harness().app.agent());
@@ -202,12 +202,7 @@ describe('a custom state store whose verify throws', () => {
       throw new Error('the state store is down');
     },
   } as unknown as StateStore;
-  const harness = useHarness(
-    (mock) =>
-      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), store }, (_a, _r, profile, done) =>
-        done(null, { id: profile.id }),
-      ),
-  );
+  const harness = useStoreHarness(store);
 
   it('ends the callback in error() with what it threw, before any token request', async () => {
     const { callback } = await login(harness().app.agent());
@@ -218,12 +213,7 @@ describe('a custom state store whose verify throws', () => {
 });
 
 describe('store: true (passport-oauth2’s session StateStore)', () => {
-  const harness = useHarness(
-    (mock) =>
-      new BitbucketOAuth2Strategy({ ...cloudOptions(mock), store: true }, (_a, _r, profile, done) =>
-        done(null, { id: profile.id }),
-      ),
-  );
+  const harness = useStoreHarness(true);
 
   it('signs the user in, and refuses a forged state', async () => {
     const { callback } = await login(harness().app.agent());
