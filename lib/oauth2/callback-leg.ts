@@ -25,7 +25,21 @@ type TokenCallback = (err: unknown, accessToken?: string, refreshToken?: string,
 /** The callback's parameters, each read once by the strategy. */
 export interface CallbackGrant {
   code: string;
-  state: string | undefined;
+  /** What passport-oauth2 hands the state store: `query.state || (body && body.state)`, whatever that is. */
+  state: unknown;
+}
+
+/**
+ * `target[key] = value` as passport-oauth2 (sloppy-mode JavaScript) does it: on a string, a frozen or a
+ * non-extensible object nothing happens, where this file (strict mode) would throw.
+ * NOTE: a verify may pass a string as `info` (passport's `successMessage` reads it) or a frozen object; with a
+ * store that hands back an app state, `info.state = …` threw, inside `done()`, in the app's own callback.
+ */
+function assignLoosely(target: unknown, key: string, value: unknown): void {
+  if (target === null || target === undefined) {
+    throw new TypeError(`Cannot set properties of ${String(target)} (setting '${key}')`);
+  }
+  if (typeof target === 'object' || typeof target === 'function') Reflect.set(target, key, value);
 }
 
 /**
@@ -57,22 +71,22 @@ export function finishCallback(
   const loaded = (err: unknown, ok?: unknown, state?: unknown): void => {
     if (err) return self.error(err);
     if (!ok) return self.fail(state, 403);
-    const params = self.tokenParams(options) as Record<string, string>;
-    params.grant_type = 'authorization_code';
-    if (callbackURL) params.redirect_uri = callbackURL;
+    const params = self.tokenParams(options);
+    assignLoosely(params, 'grant_type', 'authorization_code');
+    if (callbackURL) assignLoosely(params, 'redirect_uri', callbackURL);
     // PKCE: the store hands back the verifier instead of `true`.
-    if (typeof ok === 'string') params.code_verifier = ok;
+    if (typeof ok === 'string') assignLoosely(params, 'code_verifier', ok);
     self._oauth2.getOAuthAccessToken(grant.code, params, (tokenErr, accessToken, refreshToken, tokenParams) => {
       if (tokenErr) return self.error(self._createOAuthError('Failed to obtain access token', tokenErr));
       if (!accessToken) return self.error(new Error('Failed to obtain access token'));
       self._loadUserProfile(accessToken, (profileErr, profile) => {
         if (profileErr) return self.error(profileErr);
-        const verified = (verifyErr: unknown, user?: Express.User | false, info?: Record<string, unknown>): void => {
+        const verified = (verifyErr: unknown, user?: Express.User | false, info?: unknown): void => {
           if (verifyErr) return self.error(verifyErr);
           if (!user) return self.fail(info);
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- any falsy info, as passport-oauth2
           const outcome = info || {};
-          if (state) outcome.state = state;
+          if (state) assignLoosely(outcome, 'state', state);
           self.success(user, outcome);
         };
         try {

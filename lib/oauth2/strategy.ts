@@ -118,9 +118,11 @@ export class BitbucketOAuth2Strategy extends OAuth2Strategy {
     if (code === undefined) return super.authenticate(req, options);
     // Only a callback can end in a token error or a login.
     watchCallback(this, req, classifyTokenError, this.pending);
-    // NOTE: as passport-oauth2 reads it: an empty state in the query gives way to the body's.
+    // NOTE: as passport-oauth2 reads it, `query.state || (body && body.state)`: an empty state in the query gives
+    // way to the body's, and a falsy body (`''` from a text parser, `null`) reaches the state store as it is.
+    const body: unknown = req.body;
     // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- see the NOTE
-    const state = callbackParam(query, 'state') || callbackParam(req.body, 'state');
+    const state = callbackParam(query, 'state') || (body ? (body as { state?: unknown }).state : body);
     finishCallback(this, req, options ?? {}, { code, state });
   }
 
