@@ -8,7 +8,7 @@ import { BitbucketOAuth2Strategy } from 'passport-bitbucket-oauth';
 import type { StateStore } from 'passport-oauth2';
 import { followApp, lastMessage, login } from '../support/flow';
 import { guardProcess } from '../support/process-guard';
-import { cloudOptions, formOf, onlyRequestTo, useHarness } from './helpers';
+import { cloudOptions, formOf, onlyRequestTo, requestsTo, useHarness } from './helpers';
 
 const escaped = guardProcess().escaped;
 
@@ -115,5 +115,26 @@ describe('a callback without a state, whose body a parser left empty', () => {
     const callback = await harness().app.agent().get('/callback?code=some-code');
     expect(callback.status).toBe(302);
     expect(statesSeen).toEqual(['']);
+  });
+});
+
+describe('a subclass whose tokenParams() returns nothing', () => {
+  class NoParams extends BitbucketOAuth2Strategy {
+    override tokenParams(): object {
+      return undefined as unknown as object;
+    }
+  }
+  const harness = useHarness(
+    (mock) => new NoParams(cloudOptions(mock), (_a, _r, profile, done) => done(null, { id: profile.id })),
+  );
+
+  it('ends the callback in error() with passport-oauth2’s TypeError, before any token request', async () => {
+    const { callback } = await login(harness().app.agent());
+    expect(callback?.status).toBe(500);
+    expect(callback?.body).toMatchObject({
+      name: 'TypeError',
+      message: "Cannot set properties of undefined (setting 'grant_type')",
+    });
+    expect(requestsTo(harness().mock, 'token')).toHaveLength(0);
   });
 });
