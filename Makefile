@@ -41,7 +41,8 @@ example: build
 	npx tsc -p examples/login/tsconfig.json
 	node examples/login/dist/server.js
 
-# Browser test of the example; installs Debian's chromium when /usr/bin/chromium is missing.
+# Browser test of the example, then the README's Playwright set-up in a fresh app installed from the npm registry
+# (test/e2e/readme-playwright.test.ts); installs Debian's chromium when /usr/bin/chromium is missing.
 e2e: build
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser test..."; \
 	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
@@ -49,6 +50,7 @@ e2e: build
 	rm -rf examples/login/dist
 	npx tsc -p examples/login/tsconfig.json
 	node test/e2e/run.js
+	npx jest -c test/e2e/jest.config.js $(JEST_ARGS)
 
 # Two instances of the example sharing one real Redis, as behind a load balancer (test/scale, its own
 # jest config: `make test` skips it). Installs Debian's redis-server when it is missing; each test file

@@ -4,8 +4,14 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // test/scale needs a real redis-server (`make test-scale`), test/package/frameworks installs frameworks
-  // from the npm registry (`make test-frameworks`): each has its own jest.config.js.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/scale/', '<rootDir>/test/package/frameworks/'],
+  // from the npm registry (`make test-frameworks`), test/e2e needs Chromium (`make e2e`): each has its own
+  // jest.config.js.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/scale/',
+    '<rootDir>/test/package/frameworks/',
+    '<rootDir>/test/e2e/',
+  ],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false }] },
   moduleNameMapper: {
     '^passport-bitbucket-oauth$': '<rootDir>/lib/index.ts',

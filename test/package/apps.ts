@@ -50,9 +50,12 @@ export async function attempt(file: string, args: string[], cwd: string): Promis
   }
 }
 
-/** The app's environment: none of jest's or this repository's module paths leak in. */
+/**
+ * The app's environment: none of jest's settings or this repository's module paths leak in (Playwright Test, for
+ * one, refuses to run when it sees `JEST_WORKER_ID`).
+ */
 export function appEnv(): NodeJS.ProcessEnv {
-  const { NODE_OPTIONS: _jestOptions, ...env } = process.env;
+  const { NODE_OPTIONS: _jestOptions, JEST_WORKER_ID: _jestWorker, ...env } = process.env;
   return { ...env, NODE_PATH: '', NODE_ENV: 'test' };
 }
 

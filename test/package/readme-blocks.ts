@@ -8,6 +8,8 @@
  *   `Express.User`); `<!-- readme-test: check assumes app verify -->` declares the names it uses without
  *   declaring them (`ASSUMABLE` in readme-apps.test.ts), and nothing else. The prose before the fragment names
  *   each of them, so a reader knows what to have in scope.
+ * - `<!-- readme-test: playwright e2e/sign-in.spec.ts -->`: a file of the reader's Playwright set-up, written verbatim
+ *   into the app and run by `npx playwright test` in real Chromium (`make e2e`, test/e2e/readme-playwright.test.ts).
  * - `<!-- readme-test: skip <why> -->`: not tested, and the reason says why.
  *
  * Every TypeScript or JavaScript block must carry one of these, so a new block cannot go untested by accident.
@@ -15,7 +17,10 @@
 
 /** What the comment before a block asks for. */
 export type ReadmeMarker =
-  { kind: 'file'; name: string } | { kind: 'check'; assumes: string[] } | { kind: 'skip'; reason: string };
+  | { kind: 'file'; name: string }
+  | { kind: 'playwright'; name: string }
+  | { kind: 'check'; assumes: string[] }
+  | { kind: 'skip'; reason: string };
 
 /** One fenced code block of the README. */
 export interface ReadmeBlock {
@@ -42,6 +47,7 @@ function parseMarker(text: string): ReadmeMarker | undefined {
   const [kind = '', ...rest] = text.split(/\s+/);
   const arg = rest.join(' ');
   if (kind === 'file' && /^[\w.-]+\.ts$/.test(arg)) return { kind: 'file', name: arg };
+  if (kind === 'playwright' && /^(?:[\w-]+\/)?[\w.-]+\.ts$/.test(arg)) return { kind: 'playwright', name: arg };
   if (kind === 'check' && arg === '') return { kind: 'check', assumes: [] };
   if (kind === 'check' && rest[0] === 'assumes' && rest.length > 1) return { kind: 'check', assumes: rest.slice(1) };
   if (kind === 'skip' && arg !== '') return { kind: 'skip', reason: arg };
