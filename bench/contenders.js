@@ -152,13 +152,16 @@ CONTENDERS['floor: no calls, state'] = {
 // no timeout. What Express, express-session, passport and Node's HTTP client cost for a two-round-trip callback: the
 // bound under the warm and cold latency, and under the CPU, of any strategy that reads the same user.
 const http = require('node:http');
+// With `state`, it keeps and checks a random state in the session as the floor with no calls does: the least any
+// strategy with CSRF state and these calls can cost.
 class SameCallsStrategy extends PassportStrategy {
-  constructor(m, callbackURL) {
+  constructor(m, callbackURL, state) {
     super();
     this.m = m;
     this.authorizeURL = floorURL(m, callbackURL);
     this.callbackURL = callbackURL;
     this.agent = new http.Agent({ keepAlive: true });
+    this.state = state;
   }
   call(method, path, headers, body, done) {
     const req = http.request(`${this.m}${path}`, { method, headers, agent: this.agent }, (res) => {
@@ -170,7 +173,16 @@ class SameCallsStrategy extends PassportStrategy {
     req.end(body);
   }
   authenticate(req) {
-    if (!req.query.code) return this.redirect(this.authorizeURL);
+    if (!req.query.code) {
+      if (!this.state) return this.redirect(this.authorizeURL);
+      req.session.floorState = randomBytes(32).toString('base64url');
+      return this.redirect(`${this.authorizeURL}&state=${req.session.floorState}`);
+    }
+    if (this.state) {
+      const expected = req.session.floorState;
+      delete req.session.floorState;
+      if (expected !== req.query.state) return this.fail({ message: 'state' }, 403);
+    }
     const body = new URLSearchParams({
       grant_type: 'authorization_code',
       code: String(req.query.code),
@@ -198,6 +210,10 @@ class SameCallsStrategy extends PassportStrategy {
 CONTENDERS['floor: the same calls'] = {
   floor: 'calls',
   build: (m, callbackURL) => new SameCallsStrategy(m, callbackURL),
+};
+CONTENDERS['floor: the same calls, state'] = {
+  floor: 'calls',
+  build: (m, callbackURL) => new SameCallsStrategy(m, callbackURL, true),
 };
 
 module.exports = { CONTENDERS };
