@@ -121,20 +121,22 @@ class NoCallStrategy extends PassportStrategy {
   }
   authenticate(req) {
     if (req.query.code) {
-      if (this.state) {
-        const expected = req.session.floorState;
-        delete req.session.floorState;
-        if (expected !== req.query.state) return this.fail({ message: 'state' }, 403);
-      }
+      if (this.state && !consumeFloorState(req)) return this.fail({ message: 'state' }, 403);
       return this.success({ id: 'floor' });
     }
-    let url = this.authorizeURL;
-    if (this.state) {
-      req.session.floorState = randomBytes(32).toString('base64url');
-      url += `&state=${req.session.floorState}`;
-    }
-    this.redirect(url);
+    this.redirect(this.state ? withFloorState(req, this.authorizeURL) : this.authorizeURL);
   }
+}
+/** Keeps a new random state in the session; the authorize URL with it. */
+function withFloorState(req, url) {
+  req.session.floorState = randomBytes(32).toString('base64url');
+  return `${url}&state=${req.session.floorState}`;
+}
+/** Whether the callback's state is the one kept, which is used up either way. */
+function consumeFloorState(req) {
+  const expected = req.session.floorState;
+  delete req.session.floorState;
+  return expected === req.query.state;
 }
 const floorURL = (m, callbackURL) =>
   `${m}/site/oauth2/authorize?response_type=code&client_id=${CLIENT.id}&redirect_uri=${encodeURIComponent(callbackURL)}`;
@@ -173,16 +175,8 @@ class SameCallsStrategy extends PassportStrategy {
     req.end(body);
   }
   authenticate(req) {
-    if (!req.query.code) {
-      if (!this.state) return this.redirect(this.authorizeURL);
-      req.session.floorState = randomBytes(32).toString('base64url');
-      return this.redirect(`${this.authorizeURL}&state=${req.session.floorState}`);
-    }
-    if (this.state) {
-      const expected = req.session.floorState;
-      delete req.session.floorState;
-      if (expected !== req.query.state) return this.fail({ message: 'state' }, 403);
-    }
+    if (!req.query.code) return this.redirect(this.state ? withFloorState(req, this.authorizeURL) : this.authorizeURL);
+    if (this.state && !consumeFloorState(req)) return this.fail({ message: 'state' }, 403);
     const body = new URLSearchParams({
       grant_type: 'authorization_code',
       code: String(req.query.code),

@@ -21,14 +21,17 @@ const CHROMIUM = '/usr/bin/chromium';
 /** The README's and the guides' Playwright files, by the path the marker gives. */
 const playwrightFiles = blocks.flatMap((b) => (b.marker?.kind === 'playwright' ? [[b.marker.name, b.code]] : []));
 
-/** The README's config with the run's ports and browser; everything else (servers, testDir, baseURL's host) as written. */
-const CI_CONFIG = `import path from 'node:path';
+/**
+ * The README's config with this run's ports and browser; everything else (servers, testDir, baseURL's host) as
+ * written. The app is told the ports by the `PORT` and `BITBUCKET_MOCK_URL` that e2e-server.ts reads.
+ */
+function ciConfig(mockPort: number, appPort: number): string {
+  return `import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import readme from '../playwright.config';
 
 const app = path.resolve(__dirname, '..');
-const ports: Record<string, string> = { 8080: process.env.MOCK_PORT ?? '', 3000: process.env.APP_PORT ?? '' };
-const withPorts = (text: string): string => text.replace(/\\b(8080|3000)\\b/g, (port) => ports[port] ?? port);
+const withPorts = (text: string): string => text.replace(/\\b8080\\b/g, '${mockPort}').replace(/\\b3000\\b/g, '${appPort}');
 const servers = [readme.webServer ?? []].flat();
 
 export default defineConfig({
@@ -46,11 +49,12 @@ export default defineConfig({
     command: withPorts(server.command),
     port: Number(withPorts(String(server.port))),
     cwd: app,
-    env: { PORT: ports[3000] ?? '', BITBUCKET_MOCK_URL: \`http://127.0.0.1:\${ports[8080] ?? ''}\` },
+    env: { PORT: '${appPort}', BITBUCKET_MOCK_URL: 'http://127.0.0.1:${mockPort}' },
     reuseExistingServer: false,
   })),
 });
 `;
+}
 
 /** A port nobody listens on now. */
 function freePort(): Promise<number> {
@@ -87,9 +91,7 @@ it("signs a user in with the README's Playwright set-up, in Chromium, as written
     fs.writeFileSync(path.join(dir, name), code);
   }
   fs.mkdirSync(path.join(dir, 'ci'));
-  fs.writeFileSync(path.join(dir, 'ci', 'playwright.config.ts'), CI_CONFIG);
-  process.env.MOCK_PORT = String(await freePort());
-  process.env.APP_PORT = String(await freePort());
+  fs.writeFileSync(path.join(dir, 'ci', 'playwright.config.ts'), ciConfig(await freePort(), await freePort()));
   const run = await attempt(
     process.execPath,
     [path.join(dir, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'ci/playwright.config.ts'],
